@@ -1,0 +1,130 @@
+"""Fitting the two-stage model with scikit-learn (see :mod:`junkfilter.model` for the design).
+
+:class:`StackedClassifier` is a scikit-learn classifier (keyword-only hyper-parameters stored
+untouched, learned state ending in ``_``); it is checked with ``parametrize_with_checks``. Its
+learned state is plain arrays, which :meth:`StackedClassifier.stack` hands to the numpy-only
+:class:`~junkfilter.model.LinearStack` used at run time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from junkfilter.model import LinearStack, _as_columns, context_features, dense_groups
+
+
+class StackedClassifier(ClassifierMixin, BaseEstimator):
+    """Two-stage stacked paragraph classifier.
+
+    Parameters
+    ----------
+    alpha : float
+        L2 strength of the stage-1 linear model (``SGDClassifier`` with log-loss).
+    max_iter : int
+        Epochs of stage-1 SGD.
+    c_stage2 : float
+        Inverse L2 strength of the stage-2 multinomial logistic regression.
+    cv : int
+        Folds, grouped by document, for the out-of-fold stage-1 probabilities.
+    class_weight : dict, "balanced" or None
+        Class weights for both stages.
+    random_state : int
+        Seed; training is deterministic for a given seed and data.
+    """
+
+    def __init__(
+        self, *, alpha=2e-6, max_iter=15, c_stage2=1.0, cv=3, class_weight=None, random_state=0
+    ):
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.c_stage2 = c_stage2
+        self.cv = cv
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def _stage1(self) -> SGDClassifier:
+        return SGDClassifier(
+            loss="log_loss",
+            alpha=self.alpha,
+            max_iter=self.max_iter,
+            tol=None,
+            class_weight=self.class_weight,
+            random_state=self.random_state,
+            average=True,
+        )
+
+    def _oof_proba(self, X, y, groups, sample_weight) -> np.ndarray:
+        """Stage-1 probabilities of each row from a model that did not see its document."""
+        n_groups = len(np.unique(groups))
+        if n_groups >= 2:
+            folds = GroupKFold(n_splits=min(self.cv, n_groups)).split(X, y, groups)
+        else:
+            folds = KFold(n_splits=max(2, min(self.cv, len(y)))).split(X)
+        oof = np.full((len(y), len(self.classes_)), 1.0 / len(self.classes_))
+        for train, test in folds:
+            if len(np.unique(y[train])) < 2:
+                continue
+            model = self._stage1()
+            sw = None if sample_weight is None else sample_weight[train]
+            model.fit(X[train], y[train], sample_weight=sw)
+            cols = np.searchsorted(self.classes_, model.classes_)
+            block = np.zeros((len(test), len(self.classes_)))
+            block[:, cols] = model.predict_proba(X[test])
+            oof[test] = block
+        return oof
+
+    def fit(self, X, y, groups=None, sample_weight=None):
+        """Fit both stages; ``groups`` names each row's document (a document's rows contiguous)."""
+        X, y = validate_data(self, X, y, accept_sparse="csr")
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"StackedClassifier needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {self.classes_[0]!r}"
+            )
+        groups = np.zeros(len(y), dtype=np.int64) if groups is None else dense_groups(groups)
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+
+        oof = self._oof_proba(X, y, groups, sw)
+        stage1 = self._stage1().fit(X, y, sample_weight=sw)
+        coef1, self.intercept1_ = _as_columns(stage1.coef_, stage1.intercept_)
+        self.coef1_ = coef1.astype(np.float32)
+        self.n_iter_ = stage1.n_iter_
+
+        stage2 = LogisticRegression(C=self.c_stage2, max_iter=2000, class_weight=self.class_weight)
+        stage2.fit(context_features(oof, groups), y, sample_weight=sw)
+        self.coef2_, self.intercept2_ = _as_columns(stage2.coef_, stage2.intercept_)
+        return self
+
+    def stack(self) -> LinearStack:
+        """The learned arrays as a numpy-only predictor."""
+        check_is_fitted(self, "coef1_")
+        return LinearStack(
+            classes=self.classes_,
+            coef1=self.coef1_,
+            intercept1=self.intercept1_,
+            coef2=self.coef2_,
+            intercept2=self.intercept2_,
+        )
+
+    def predict_proba(self, X, groups=None) -> np.ndarray:
+        """Calibrated class probabilities, columns in ``classes_`` order."""
+        check_is_fitted(self, "coef1_")
+        if not hasattr(X, "text_dot"):
+            X = validate_data(self, X, accept_sparse="csr", reset=False)
+        return self.stack().predict_proba(X, groups)
+
+    def predict(self, X, groups=None):
+        check_is_fitted(self, "coef1_")
+        return self.classes_[np.argmax(self.predict_proba(X, groups), axis=1)]

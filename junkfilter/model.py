@@ -1,0 +1,141 @@
+"""The classifier: a two-stage stacked linear model over paragraph rows of documents.
+
+Stage 1 scores each paragraph from its own features (text n-grams, shape, neighbours' shape).
+Stage 2 (stacked sequential learning, Cohen & Carvalho 2005) re-scores it from the stage-1
+probabilities of itself and its neighbours, windowed means, and how far a class has already
+"started" earlier in the document (running maxima and means), so that a comment section, once it
+begins, is recognised as one. Stage 2 is trained on out-of-fold stage-1 probabilities (documents
+never score themselves), so it learns how much to trust stage 1 on unseen pages; being a
+multinomial logistic regression fitted with log-loss on held-out scores, its probabilities are
+calibrated (the model card reports the expected calibration error).
+
+This module is numpy only: :class:`LinearStack` holds the learned arrays and predicts, so loading
+and running a model does not import scikit-learn or scipy. Fitting lives in
+:mod:`junkfilter.estimator`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+_EPS = 1e-6
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def _shift(a: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
+    """Rows shifted by ``k`` within their group (k > 0: previous rows), zero outside it."""
+    out = np.zeros_like(a)
+    n = a.shape[0]
+    if abs(k) >= n:
+        return out
+    if k > 0:
+        same = groups[k:] == groups[:-k]
+        out[k:] = np.where(same[:, None], a[:-k], 0.0)
+    else:
+        k = -k
+        same = groups[:-k] == groups[k:]
+        out[:-k] = np.where(same[:, None], a[k:], 0.0)
+    return out
+
+
+def _group_cummax(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Running maximum within each group (values must lie in [0, 1]; groups non-decreasing)."""
+    offset = 2.0 * groups[:, None]
+    return np.maximum.accumulate(a + offset, axis=0) - offset
+
+
+def _group_cummean(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Running mean within each group, including the current row."""
+    cs = np.cumsum(a, axis=0)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    start_of = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+    before = np.where(start_of[:, None] > 0, cs[np.maximum(start_of - 1, 0)], 0.0)
+    count = (np.arange(len(groups)) - start_of + 1)[:, None]
+    return (cs - before) / count
+
+
+def _window_mean(p: np.ndarray, groups: np.ndarray, radius: int) -> np.ndarray:
+    total = p.copy()
+    count = np.ones((p.shape[0], 1))
+    ones = np.ones((p.shape[0], 1))
+    for k in range(1, radius + 1):
+        for s in (k, -k):
+            total += _shift(p, groups, s)
+            count += _shift(ones, groups, s)
+    return total / count
+
+
+def context_features(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Stage-2 inputs from stage-1 probabilities of each row and of its neighbours."""
+    n = proba.shape[0]
+    ones = np.ones((n, 1))
+    parts = [proba, np.log(proba + _EPS) / 10.0]
+    for k in (1, 2, 3, -1, -2, -3):
+        parts.append(_shift(proba, groups, k))
+    parts.append(_shift(ones, groups, 1))
+    parts.append(_shift(ones, groups, -1))
+    parts += [_window_mean(proba, groups, 3), _window_mean(proba, groups, 8)]
+    before = _shift(proba, groups, 1)
+    parts.append(_group_cummax(before, groups))
+    reverse = np.arange(n)[::-1]
+    rgroups = groups.max(initial=0) - groups[reverse]
+    after = _shift(proba[reverse], rgroups, 1)
+    parts.append(_group_cummax(after, rgroups)[reverse])
+    parts.append(_group_cummean(proba, groups))
+    parts.append(_group_cummean(proba[reverse], rgroups)[reverse])
+    return np.hstack(parts)
+
+
+def _as_columns(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A linear model's ``coef_``/``intercept_`` as softmax columns (binary -> two columns)."""
+    coef = np.asarray(coef, dtype=np.float64)
+    intercept = np.asarray(intercept, dtype=np.float64)
+    if coef.shape[0] == 1:
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.r_[0.0, intercept]
+    return coef.T, intercept
+
+
+@dataclass(slots=True)
+class LinearStack:
+    """The learned arrays of a fitted two-stage model, and numpy-only prediction with them."""
+
+    classes: np.ndarray
+    coef1: np.ndarray
+    intercept1: np.ndarray
+    coef2: np.ndarray
+    intercept2: np.ndarray
+
+    def stage1_proba(self, X) -> np.ndarray:
+        """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
+        if hasattr(X, "text_dot"):
+            n_hash = self.coef1.shape[0] - X.dense.shape[1]
+            z = X.text_dot(self.coef1[:n_hash]) + X.dense @ self.coef1[n_hash:]
+        else:
+            z = np.asarray(X @ self.coef1, dtype=np.float64)
+        return _softmax(z + self.intercept1)
+
+    def predict_proba(self, X, groups=None) -> np.ndarray:
+        """Calibrated class probabilities (columns in ``classes`` order)."""
+        p1 = self.stage1_proba(X)
+        groups = np.zeros(p1.shape[0], dtype=np.int64) if groups is None else dense_groups(groups)
+        z = context_features(p1, groups) @ self.coef2 + self.intercept2
+        return _softmax(z)
+
+
+def dense_groups(groups) -> np.ndarray:
+    """Group labels -> non-decreasing integers 0..k-1 in order of appearance of each run."""
+    groups = np.asarray(groups)
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.r_[False, groups[1:] != groups[:-1]]
+    return np.cumsum(change).astype(np.int64)
