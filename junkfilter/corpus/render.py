@@ -55,9 +55,57 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_TITLE_OPEN = re.compile(r"<title\b[^>]{0,500}>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_BODY_OPEN = re.compile(r"<body\b", re.IGNORECASE)
+_STRAY_FRAME = re.compile(r"</?(?:html|head|body)\b[^>]{0,500}>", re.IGNORECASE)
+TITLE_REACH = 2000
+"""A ``<title>`` not closed within this many characters is broken and removed."""
+
+
 def _clean_input(html: str) -> str:
-    """Drop NULs/controls and an XML declaration (lxml rejects both in str input)."""
-    return _CONTROL.sub(" ", _XML_DECL.sub("", html or "", count=1))
+    """Drop NULs/controls, an XML declaration (lxml rejects both in str input), and an unclosed
+    ``<title>`` tag (parsers would swallow the whole page into the title). ``<html>``, ``<head>``
+    and ``<body>`` tags after the first ``<body>`` (pasted-in ad documents) are removed: libxml2
+    and inscriptis lose the rest of the page after them."""
+    html = _CONTROL.sub(" ", _XML_DECL.sub("", html or "", count=1))
+    body = _BODY_OPEN.search(html)
+    if body:
+        cut = html.find(">", body.end()) + 1 or body.end()
+        html = html[:cut] + _STRAY_FRAME.sub(" ", html[cut:])
+    opened = _TITLE_OPEN.search(html)
+    if opened and not _TITLE_CLOSE.search(html, opened.end(), opened.end() + TITLE_REACH):
+        html = html[: opened.start()] + html[opened.end() :]
+    return html
+
+
+def _repaired(html: str) -> str:
+    """The HTML as lxml repairs it (nested ``<html>``/``<head>`` etc. fixed), or ``""``."""
+    import lxml.html
+
+    root = _parse(html)
+    return "" if root is None else lxml.html.tostring(root, encoding="unicode")
+
+
+LOSS_RATIO = 0.5
+"""A library rendering shorter than this share of our block rendering lost part of the page."""
+
+
+def _lost_text(text: str, html: str) -> bool:
+    """Whether a library rendering lost much of the page (text-stripped script/ad soup)."""
+    return len(text) < LOSS_RATIO * len(render_blocks(html))
+
+
+def _with_repair(convert: Callable[[str], str], html: str) -> str:
+    """``convert`` the page; when it lost text, also convert lxml's repaired HTML and keep the
+    longer. Python's html.parser (html2text) stops at a ``document.write('<script ...')`` and
+    inscriptis at a nested ``<html><head>``; a scraper that pre-cleans HTML gets the page."""
+    text = convert(_clean_input(html))
+    if _lost_text(text, html):
+        fixed = convert(_repaired(html))
+        if len(fixed) > len(text):
+            return fixed
+    return text
 
 
 def _normalise_newlines(text: str) -> str:
@@ -96,7 +144,7 @@ class _LineWriter:
         parts = chunk.split("\n")
         for i, part in enumerate(parts):
             if i:
-                self.flush(False)
+                self.flush(True)
             self.buf.append(part)
 
     def flush(self, tight: bool) -> None:
@@ -131,7 +179,7 @@ def _walk_blocks(root) -> str:
                 writer.text(el.tail, pre_depth > 0)
             continue
         if event == "start":
-            if tag in DROP_TAGS or not tag:
+            if tag in DROP_TAGS or not tag:  # ``not tag``: comment/PI nodes (tails kept)
                 skip_until = el
                 continue
             if tag in BLOCK_TAGS:
@@ -144,8 +192,6 @@ def _walk_blocks(root) -> str:
                 writer.flush(tight_depth > 0)
             tight_depth -= tag in TIGHT_TAGS
             pre_depth -= tag in ("pre", "textarea", "xmp", "listing", "plaintext")
-            if tag == "img" and el.get("alt") and False:  # images are not text for scrapers
-                pass
             writer.text(el.tail, pre_depth > 0)
     writer.flush(tight_depth > 0)
     return writer.render()
@@ -176,31 +222,38 @@ def render_blocks(html: str) -> str:
 
 def _strip_trailing(text: str) -> str:
     text = _normalise_newlines(text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    return text + "\n" if text else ""
+
+
+def _inscriptis(markup: str) -> str:
+    from inscriptis import get_text
+
+    return _strip_trailing(get_text(markup)) if markup.strip() else ""
 
 
 def render_inscriptis(html: str) -> str:
     """inscriptis' layout-aware text, trailing spaces stripped per line."""
     try:
-        from inscriptis import get_text
-
-        if not _clean_input(html).strip():
-            return ""
-        return _strip_trailing(get_text(_clean_input(html)))
+        return _with_repair(_inscriptis, html)
     except Exception:  # noqa: BLE001
         return render_blocks(html)
+
+
+def _html2text(markup: str) -> str:
+    import html2text
+
+    conv = html2text.HTML2Text()
+    conv.body_width = 0
+    conv.ignore_images = True
+    conv.ignore_links = False
+    return _strip_trailing(conv.handle(markup))
 
 
 def render_html2text(html: str) -> str:
     """html2text markdown: ``body_width=0``, images ignored, links kept as ``[text](url)``."""
     try:
-        import html2text
-
-        conv = html2text.HTML2Text()
-        conv.body_width = 0
-        conv.ignore_images = True
-        conv.ignore_links = False
-        return _strip_trailing(conv.handle(_clean_input(html)))
+        return _with_repair(_html2text, html)
     except Exception:  # noqa: BLE001
         return render_blocks(html)
 

@@ -1,0 +1,138 @@
+"""The library stage: labels with probabilities -> kept text and reasons.
+
+:class:`JunkFilter` holds a loaded model and a :class:`~junkfilter.config.Config`. It is cheap to
+call many times, picklable (a worker process can receive one) and thread-safe for reading.
+
+* :meth:`JunkFilter.clean` is the cheap path: text in, kept text out.
+* :meth:`JunkFilter.classify` returns every paragraph with its label, probability, keep flag and
+  drop reason.
+* :meth:`JunkFilter.explain` returns the steps taken, for humans.
+* :meth:`JunkFilter.pipe` cleans a stream of texts lazily, in batches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+import numpy as np
+
+from junkfilter.config import Config
+from junkfilter.features import featurize, group_ids
+from junkfilter.labels import Label
+from junkfilter.model import LinearStack
+from junkfilter.paragraph import Paragraph
+from junkfilter.segment import segment
+
+
+@dataclass(slots=True)
+class Explanation:
+    """What :meth:`JunkFilter.explain` found: the steps taken and every paragraph's verdict."""
+
+    steps: list[str]
+    paragraphs: list[Paragraph]
+    text: str
+
+    def __str__(self) -> str:
+        lines = [f"- {s}" for s in self.steps]
+        for p in self.paragraphs:
+            verdict = "keep" if p.keep else f"drop ({p.reason})"
+            lines.append(f"[{p.index}] {p.label} p={p.probability:.2f} {verdict}: {p.text[:70]!r}")
+        return "\n".join(lines)
+
+
+def assemble(text: str, paragraphs: Sequence[Paragraph]) -> str:
+    """The kept paragraphs, each preceded by the input's own separator before it.
+
+    The result is a subsequence of ``text``: only its characters, in order.
+    """
+    out: list[str] = []
+    prev_end = None
+    for i, p in enumerate(paragraphs):
+        if not p.keep:
+            continue
+        if out:
+            before = paragraphs[i - 1].end if i else 0
+            out.append(text[before : p.start])
+        out.append(p.text)
+        prev_end = p.end
+    if prev_end is not None:
+        tail = text[prev_end:]
+        nl = tail.find("\n")
+        if nl >= 0:
+            out.append("\r\n" if tail[:nl].endswith("\r") else "\n")
+    return "".join(out)
+
+
+@dataclass
+class JunkFilter:
+    """A loaded model plus a configuration: the object ingestion code calls."""
+
+    model: LinearStack
+    config: Config = field(default_factory=Config)
+    card: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = [str(c) for c in self.model.classes]
+        self._labels = [Label(n) for n in names]
+
+    # -- core ------------------------------------------------------------------------------------
+    def _decide(self, paragraphs: list[Paragraph], proba: np.ndarray, config: Config) -> None:
+        keep_cols = np.array([lab in config.keep for lab in self._labels])
+        p_keep = proba[:, keep_cols].sum(axis=1)
+        best = proba.argmax(axis=1)
+        junk = np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
+        for p, row, b, j, pk in zip(paragraphs, proba, best, junk, p_keep):
+            p.label = self._labels[b]
+            p.probability = float(row[b])
+            p.keep = bool(pk >= config.threshold)
+            p.reason = None if p.keep else str(self._labels[j] if not keep_cols.all() else p.label)
+            p.probabilities = dict(zip(self._labels, row.tolist()))
+
+    def classify_many(
+        self, texts: Sequence[str], config: Config | None = None
+    ) -> list[list[Paragraph]]:
+        """Classify several documents in one vectorised batch."""
+        config = config or self.config
+        docs = [segment(t) for t in texts]
+        if not any(docs):
+            return docs
+        rows = featurize(docs)
+        proba = self.model.predict_proba(rows, group_ids(docs))
+        flat = [p for d in docs for p in d]
+        self._decide(flat, proba, config)
+        return docs
+
+    def classify(self, text: str, *, keep=None, threshold=None) -> list[Paragraph]:
+        """Every paragraph of ``text`` with label, probability, keep flag and drop reason."""
+        return self.classify_many([text], self.config.with_(keep=keep, threshold=threshold))[0]
+
+    def clean(self, text: str, keep=None, threshold=None) -> str:
+        """The kept text of ``text`` (see :func:`assemble`)."""
+        return assemble(text, self.classify(text, keep=keep, threshold=threshold))
+
+    def explain(self, text: str, *, keep=None, threshold=None) -> Explanation:
+        """The steps taken on ``text`` and the verdict on each paragraph."""
+        config = self.config.with_(keep=keep, threshold=threshold)
+        paragraphs = self.classify(text, keep=config.keep, threshold=config.threshold)
+        kept = Counter(str(p.label) for p in paragraphs if p.keep)
+        dropped = Counter(p.reason for p in paragraphs if not p.keep)
+        steps = [
+            f"segmented {len(text)} characters into {len(paragraphs)} paragraphs",
+            f"scored them with model {self.card.get('name', 'custom')} "
+            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 probabilities)",
+            f"kept labels {sorted(config.keep)} with P(kept labels) >= {config.threshold}",
+            f"kept {sum(kept.values())}: {dict(kept)}; dropped {sum(dropped.values())}: "
+            f"{dict(dropped)}",
+        ]
+        return Explanation(steps=steps, paragraphs=paragraphs, text=assemble(text, paragraphs))
+
+    def pipe(self, texts: Iterable[str], batch_size: int | None = None) -> Iterator[str]:
+        """Clean a stream of texts lazily, ``batch_size`` documents at a time, in order."""
+        size = batch_size or self.config.batch_size
+        it = iter(texts)
+        while batch := list(islice(it, size)):
+            for text, paragraphs in zip(batch, self.classify_many(batch)):
+                yield assemble(text, paragraphs)

@@ -1,0 +1,195 @@
+"""The ``junkfilter`` command line (typer). Heavy imports happen inside commands, not at start-up.
+
+Exit codes: 0 all input processed; 1 some input skipped or a failure; 2 usage error.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Keep the article prose of scraped web text; drop comments, spam, bios and boilerplate.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model file (.skops/.npz); default: shipped.")
+]
+KeepOpt = Annotated[
+    str | None,
+    typer.Option("--keep", "-k", help="Labels to keep, comma-separated [default: content,title]."),
+]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option(help="Keep a paragraph when P(kept labels) >= this [default: 0.5].", min=0, max=1),
+]
+TrustOpt = Annotated[
+    bool,
+    typer.Option("--trust-pickle", help="Allow a pickle/joblib model: this file can run code on "
+                 "your machine."),  # fmt: skip
+]
+PathsArg = Annotated[
+    list[str] | None, typer.Argument(help="Files or folders; '-' (or nothing) reads stdin.")
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"junkfilter: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _filter_obj(model, keep, threshold, trust_pickle):
+    from junkfilter import load
+    from junkfilter.persist import ModelError
+
+    try:
+        return load(model, keep=keep, threshold=threshold, trust_pickle=trust_pickle)
+    except ValueError as exc:  # bad --keep
+        raise fail(str(exc), 2) from None
+    except ModelError as exc:
+        raise fail(str(exc), 1) from None
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised by subprocess tests
+    raise KeyboardInterrupt
+
+
+@app.command("filter")
+def filter_cmd(
+    paths: PathsArg = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write cleaned files "
+                      "under this folder, mirroring input names (default: stdout).")] = None,
+    model: ModelOpt = None,
+    keep: KeepOpt = None,
+    threshold: ThresholdOpt = None,
+    jsonl: Annotated[bool | None, typer.Option("--jsonl/--text", help="Treat inputs as JSON Lines "
+                     "or plain text [default: by name: .jsonl, .jsonl.gz, .ndjson].")] = None,
+    text_field: Annotated[str, typer.Option(help="JSON field holding the text.")] = "text",
+    output_field: Annotated[str | None, typer.Option(help="JSON field for the cleaned text "
+                            "[default: the text field].")] = None,
+    stats: Annotated[bool, typer.Option(help="Add per-record stats (JSON Lines).")] = False,
+    rejected: Annotated[str | None, typer.Option(help="Write every dropped paragraph and "
+                        "skipped input here as JSON Lines.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes [default: all "
+                    "cores].", min=0)] = 0,
+    in_place: Annotated[bool, typer.Option(help="Rewrite input files atomically.")] = False,
+    backup: Annotated[str | None, typer.Option(help="With --in-place, keep the original as "
+                      "NAME+SUFFIX.")] = None,
+    strict: Annotated[bool, typer.Option(help="Stop at the first input that must be "
+                      "skipped.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, notes or "
+                     "summary.")] = False,
+    trust_pickle: TrustOpt = False,
+) -> None:
+    """Clean files, folders, stdin or JSON Lines dumps: print or write the kept prose."""
+    from junkfilter.runner import default_jobs
+    from junkfilter.writer import WriteOptions
+
+    paths = paths or ["-"]
+    if in_place and output:
+        raise fail("--in-place and --output exclude each other", 2)
+    if backup and not in_place:
+        raise fail("--backup needs --in-place", 2)
+    if in_place and "-" in paths:
+        raise fail("--in-place cannot rewrite stdin", 2)
+    jf = _filter_obj(model, keep, threshold, trust_pickle)
+    opts = WriteOptions(output=output, in_place=in_place, backup=backup, output_field=output_field,
+                        text_field=text_field, stats=stats, rejected=rejected, strict=strict,
+                        quiet=quiet)  # fmt: skip
+    from junkfilter.session import run_filter
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    code = run_filter(paths, jf, opts, jsonl=jsonl, jobs=jobs or default_jobs())
+    raise typer.Exit(code)
+
+
+@app.command()
+def classify(
+    paths: PathsArg = None,
+    model: ModelOpt = None,
+    keep: KeepOpt = None,
+    threshold: ThresholdOpt = None,
+    trust_pickle: TrustOpt = False,
+) -> None:
+    """Print one JSON line per paragraph: doc, index, start, end, label, probability, keep."""
+    import json
+
+    from junkfilter.inputs import Skip
+    from junkfilter.outputs import Stdout
+    from junkfilter.runner import items_of
+
+    jf = _filter_obj(model, keep, threshold, trust_pickle)
+    out, skipped = Stdout(), 0
+    for entry in items_of(paths or ["-"], None, "text"):
+        if isinstance(entry, Skip):
+            typer.echo(f"junkfilter: skipped {entry.doc}: {entry.reason}", err=True)
+            skipped += 1
+            continue
+        for p in jf.classify(entry.text):
+            out.write(json.dumps({"doc": entry.doc, "index": p.index, "start": p.start + entry.offset,
+                                  "end": p.end + entry.offset, "label": str(p.label),
+                                  "probability": round(p.probability, 4), "keep": p.keep,
+                                  "reason": p.reason}, ensure_ascii=False) + "\n")  # fmt: skip
+    out.commit()
+    raise typer.Exit(1 if skipped else 0)
+
+
+@app.command()
+def explain(
+    path: Annotated[str, typer.Argument(help="A text file, or '-' for stdin.")] = "-",
+    model: ModelOpt = None,
+    keep: KeepOpt = None,
+    threshold: ThresholdOpt = None,
+) -> None:
+    """Show the steps taken on one document and the verdict on each paragraph."""
+    from junkfilter.inputs import Skip, read_text
+
+    jf = _filter_obj(model, keep, threshold, False)
+    for entry in read_text(path, path):
+        if isinstance(entry, Skip):
+            raise fail(f"{entry.doc}: {entry.reason}")
+        typer.echo(str(jf.explain(entry.text)))
+
+
+@app.command()
+def labels() -> None:
+    """List the label taxonomy and the labels kept by default."""
+    from junkfilter.labels import DEFAULT_KEEP, DESCRIPTIONS
+
+    for label, text in DESCRIPTIONS.items():
+        mark = "*" if label in DEFAULT_KEEP else " "
+        typer.echo(f"{mark} {label:<12} {text}")
+    typer.echo("(* kept by default)")
+
+
+@app.command()
+def info(model: ModelOpt = None, trust_pickle: TrustOpt = False) -> None:
+    """Print the model card of a model (default: the shipped one)."""
+    import json
+
+    jf = _filter_obj(model, None, None, trust_pickle)
+    typer.echo(json.dumps(jf.card, indent=2))
+
+
+from junkfilter import cli_train  # noqa: E402,F401 - registers train/evaluate/corpus
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("junkfilter: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["app", "main", "Path"]

@@ -1,0 +1,183 @@
+"""Batch runs: input items -> (optionally parallel) classification -> ordered outputs + summary.
+
+The main process reads inputs (:mod:`junkfilter.inputs`), groups them into batches and hands the
+batches to worker processes that each hold one loaded :class:`~junkfilter.clean.JunkFilter`
+(sent once, at worker start). At most ``2 * jobs`` batches are in flight, so memory does not grow
+with the input, and results are written in input order (:mod:`junkfilter.outputs`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from junkfilter.clean import JunkFilter, assemble
+from junkfilter.inputs import Item, Skip, expand, is_jsonl, read_jsonl, read_text
+
+BATCH_CHARS = 1 << 21
+BATCH_ITEMS = 256
+
+
+@dataclass(slots=True)
+class Result:
+    """What a worker returns for one item."""
+
+    cleaned: str
+    paragraphs: int
+    kept: dict[str, int]
+    dropped: dict[str, int]
+    rejected: list[dict] | None = None
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(jf: JunkFilter, want_rejected: bool, in_child: bool = False) -> None:
+    if in_child:  # the parent handles Ctrl-C and SIGTERM and then terminates its workers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER["jf"] = jf
+    _WORKER["rejected"] = want_rejected
+
+
+def _rejected_records(item: Item, paragraphs) -> list[dict]:
+    return [
+        {"doc": item.doc, "index": p.index, "start": p.start + item.offset,
+         "end": p.end + item.offset, "label": str(p.label), "reason": p.reason,
+         "probability": round(p.probability, 4), "text": p.text}  # fmt: skip
+        for p in paragraphs
+        if not p.keep
+    ]
+
+
+def process_batch(items: list[Item]) -> list[Result]:
+    """Classify a batch of items with this worker's filter."""
+    jf: JunkFilter = _WORKER["jf"]
+    texts = [it.text for it in items]
+    out = []
+    for item, text, paras in zip(items, texts, jf.classify_many(texts)):
+        kept: dict[str, int] = {}
+        dropped: dict[str, int] = {}
+        for p in paras:
+            if p.keep:
+                kept[str(p.label)] = kept.get(str(p.label), 0) + 1
+            else:
+                dropped[p.reason] = dropped.get(p.reason, 0) + 1
+        rejected = _rejected_records(item, paras) if _WORKER["rejected"] else None
+        out.append(Result(assemble(text, paras), len(paras), kept, dropped, rejected))
+    return out
+
+
+@dataclass
+class Summary:
+    """Counters of a run, built from paragraph verdicts and skips."""
+
+    documents: int = 0
+    skipped: int = 0
+    paragraphs: int = 0
+    kept: dict[str, int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+    chars_in: int = 0
+    chars_out: int = 0
+    seconds: float = 0.0
+
+    def add(self, item: Item, result: Result) -> None:
+        self.documents += item.part == 0
+        self.paragraphs += result.paragraphs
+        self.chars_in += len(item.text)
+        self.chars_out += len(result.cleaned)
+        for src, dst in ((result.kept, self.kept), (result.dropped, self.dropped)):
+            for k, v in src.items():
+                dst[k] = dst.get(k, 0) + v
+
+    def line(self) -> str:
+        def fmt(d: dict) -> str:
+            return ", ".join(f"{k} {v:,}" for k, v in sorted(d.items(), key=lambda kv: -kv[1]))
+
+        mb = self.chars_in / 1e6
+        rate = mb / self.seconds if self.seconds else 0.0
+        kept, dropped = sum(self.kept.values()), sum(self.dropped.values())
+        return (
+            f"junkfilter: {self.documents:,} documents ({self.skipped:,} skipped), "
+            f"{self.paragraphs:,} paragraphs: kept {kept:,} ({fmt(self.kept)}), "
+            f"dropped {dropped:,} ({fmt(self.dropped)}); {mb:.1f} M chars in "
+            f"{self.seconds:.1f} s ({rate:.1f} M chars/s)"
+        )
+
+
+def items_of(paths: list[str], jsonl: bool | None, text_field: str) -> Iterator[Item | Skip]:
+    """Every item (or skip) of the given paths, in order."""
+    for entry in expand(paths):
+        if isinstance(entry, Skip):
+            yield entry
+            continue
+        path, name, _root = entry
+        as_jsonl = is_jsonl(path) if jsonl is None else jsonl
+        if as_jsonl:
+            yield from read_jsonl(path, name, text_field)
+        else:
+            yield from read_text(path, name)
+
+
+def batches(entries: Iterable[Item | Skip]) -> Iterator[list[Item | Skip]]:
+    """Group entries into batches of bounded size (characters and count)."""
+    batch: list[Item | Skip] = []
+    size = 0
+    for entry in entries:
+        batch.append(entry)
+        size += len(entry.text) if isinstance(entry, Item) else 0
+        if size >= BATCH_CHARS or len(batch) >= BATCH_ITEMS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _run_batch(batch: list[Item | Skip]) -> list[Result | None]:
+    items = [e for e in batch if isinstance(e, Item) and e.text]
+    results = iter(process_batch(items)) if items else iter(())
+    empty = Result("", 0, {}, {}, [] if _WORKER.get("rejected") else None)
+    return [
+        None if isinstance(e, Skip) else (next(results) if e.text else empty) for e in batch
+    ]
+
+
+def classified(
+    groups: Iterable[list[Item | Skip]], jf: JunkFilter, jobs: int, want_rejected: bool
+) -> Iterator[tuple[list[Item | Skip], list[Result | None]]]:
+    """(batch, results) pairs in input order, computed in ``jobs`` worker processes."""
+    if jobs <= 1:
+        _init_worker(jf, want_rejected)
+        for batch in groups:
+            yield batch, _run_batch(batch)
+        return
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(jf, want_rejected, True))
+    pending: deque = deque()
+    try:
+        for batch in groups:
+            pending.append((batch, pool.apply_async(_run_batch, (batch,))))
+            if len(pending) >= 2 * jobs:
+                b, res = pending.popleft()
+                yield b, res.get()
+        while pending:
+            b, res = pending.popleft()
+            yield b, res.get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+ProgressHook = Callable[[int, int], None]
