@@ -42,6 +42,12 @@ MIN_MATCH = 0.5
 GAP_CELLS = 4_000_000
 """Largest gap (page tokens x gold tokens) re-aligned without autojunk."""
 
+UNGLUE_MAX_PARTS = 6
+"""Most words one glued token is split into."""
+
+UNGLUE_MAX_CHARS = 80
+"""Longer unknown tokens are not split (cost is quadratic in length)."""
+
 SHINGLE = 3
 """Token n-gram size of the anchors."""
 
@@ -129,33 +135,35 @@ def _shingle_runs(a: list[int], b: list[int]) -> list[tuple[int, int, int]]:
 
 
 def _heaviest_chain(runs: list[tuple[int, int, int]], nb: int) -> list[tuple[int, int, int]]:
-    """The in-order, non-overlapping subset of ``runs`` with the most matched tokens.
+    """The in-order, non-crossing subset of ``runs`` with the most matched tokens.
 
     Unlike SequenceMatcher's longest-block-first greed, this survives page layouts that
     interleave two gold passages (inscriptis puts table columns side by side): one 40-token menu
     block can no longer lock out a 1,000-token article. Weighted LIS in O(R log R) with a
-    Fenwick tree of prefix maxima over gold end positions.
+    Fenwick tree of prefix maxima over gold end positions. Consecutive runs may overlap by up to
+    ``SHINGLE - 1`` tokens (a run broken by one ambiguous n-gram); the overlap is trimmed.
     """
     if not runs:
         return []
+    slack = SHINGLE - 1
     size = nb + 1
     tree_val = [0] * (size + 1)
     tree_arg = [-1] * (size + 1)
     best = [0] * len(runs)
     back = [-1] * len(runs)
-    events = sorted([(i + n, 0, r) for r, (i, _j, n) in enumerate(runs)]
+    events = sorted([(i + n - slack, 0, r) for r, (i, _j, n) in enumerate(runs)]
                     + [(i, 1, r) for r, (i, _j, _n) in enumerate(runs)])
     for _pos, kind, r in events:
         i, j, n = runs[r]
-        if kind == 1:  # query: best chain ending at gold position <= j
+        if kind == 1:  # query: best chain whose gold end (minus slack) is <= j
             val, arg, x = 0, -1, j + 1
             while x > 0:
                 if tree_val[x] > val:
                     val, arg = tree_val[x], tree_arg[x]
                 x -= x & -x
             best[r], back[r] = val + n, arg
-        else:  # insert the finished run at its gold end j + n
-            x = j + n + 1
+        else:  # insert the finished run at its gold end j + n - slack
+            x = j + n - slack + 1
             while x <= size:
                 if best[r] > tree_val[x]:
                     tree_val[x], tree_arg[x] = best[r], r
@@ -165,7 +173,20 @@ def _heaviest_chain(runs: list[tuple[int, int, int]], nb: int) -> list[tuple[int
     while r != -1:
         chain.append(runs[r])
         r = back[r]
-    return chain[::-1]
+    return _trim(chain[::-1])
+
+
+def _trim(chain: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Cut the start of each run that overlaps its predecessor."""
+    out: list[tuple[int, int, int]] = []
+    for i, j, n in chain:
+        if out:
+            pi, pj, pn = out[-1]
+            cut = max(pi + pn - i, pj + pn - j, 0)
+            i, j, n = i + cut, j + cut, n - cut
+        if n > 0:
+            out.append((i, j, n))
+    return out
 
 
 def match_tokens(a: list, b: list) -> list[tuple[int, int, int]]:
@@ -207,6 +228,48 @@ class Alignment:
         return sum(self.recovered_chars[k] for k in keys) / total
 
 
+def _split_known(tok: str, vocab: set[str] | frozenset[str]) -> list[str] | None:
+    """``tok`` as the fewest ``vocab`` words (at most :data:`UNGLUE_MAX_PARTS`), or ``None``."""
+    n = len(tok)
+    if n > UNGLUE_MAX_CHARS:
+        return None
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(end):
+            prev = best[start]
+            if prev is None or len(prev) >= UNGLUE_MAX_PARTS or tok[start:end] not in vocab:
+                continue
+            if best[end] is None or len(prev) + 1 < len(best[end]):
+                best[end] = [*prev, tok[start:end]]
+    parts = best[n]
+    return parts if parts and len(parts) > 1 else None
+
+
+def unglue(tokens: list[str], vocab: set[str] | frozenset[str]) -> tuple[list[str], list[int]]:
+    """Split tokens that are several ``vocab`` words glued together; also return each new
+    token's index in ``tokens``.
+
+    CleanEval's gold often drops the spaces where the HTML source wrapped a line
+    ("subscribeAR-Views", "andoccasionallyinto"); html2text splits words at emphasis edges
+    ("**wor** ld"). A token unknown to the other side that is a concatenation of known tokens
+    (fewest parts) is matched as those parts.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    cache: dict[str, list[str] | None] = {}
+    for k, tok in enumerate(tokens):
+        parts = None
+        if tok not in vocab and len(tok) >= 3:
+            if tok not in cache:
+                cache[tok] = _split_known(tok, vocab)
+            parts = cache[tok]
+        parts = parts or [tok]
+        out.extend(parts)
+        origin.extend([k] * len(parts))
+    return out, origin
+
+
 def _gold_tokens(gold: list[tuple[Label, str]]) -> tuple[list[str], list[Label]]:
     toks: list[str] = []
     labels: list[Label] = []
@@ -243,6 +306,10 @@ def align(
         para_of.extend([k] * len(toks))
         sizes.append(len(toks))
     gold_toks, gold_labels = _gold_tokens([(Label(lab), txt) for lab, txt in gold])
+    gold_toks, origin = unglue(gold_toks, set(page))
+    gold_labels = [gold_labels[o] for o in origin]
+    page, origin = unglue(page, set(gold_toks))
+    para_of = [para_of[o] for o in origin]
     pairs = [(i + d, j + d) for i, j, n in match_tokens(page, gold_toks) for d in range(n)]
     votes = _vote(para_of, len(paragraphs), pairs, gold_labels)
     labels, matched = [], []

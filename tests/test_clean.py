@@ -1,0 +1,90 @@
+"""The library stage's contract: classify, clean, explain, pipe, pickling."""
+
+import pickle
+
+from junkfilter import Config, Label
+from junkfilter.clean import assemble
+from junkfilter.segment import segment
+
+TEXT = (
+    "Council approves new budget for the city's parks\n\n"
+    "The city council voted on Tuesday to approve a budget that doubles the money for parks, "
+    "after months of debate about how the extra funds should be spent across the districts.\n\n"
+    "Residents had asked for more shade trees and better lighting along the river paths, and the "
+    "plan includes both, the mayor said in a statement after the vote.\n\n"
+    "Leave a Reply\n\n"
+    "Your email address will not be published. Required fields are marked *\n"
+)
+
+
+def test_classify_fields(small_filter):
+    paras = small_filter.classify(TEXT)
+    assert [p.text for p in paras] == [p.text for p in segment(TEXT)]
+    for p in paras:
+        assert TEXT[p.start : p.end] == p.text
+        assert isinstance(p.label, Label)
+        assert 0.0 <= p.probability <= 1.0
+        assert isinstance(p.keep, bool)
+        assert (p.reason is None) == p.keep
+        assert abs(sum(p.probabilities.values()) - 1.0) < 1e-6
+
+
+def test_clean_is_subsequence_and_drops_form(small_filter):
+    out = small_filter.clean(TEXT)
+    it = iter(TEXT)
+    assert all(c in it for c in out)
+    assert "Leave a Reply" not in out
+    assert "shade trees" in out
+
+
+def test_keep_and_threshold(small_filter):
+    everything = small_filter.clean(TEXT, keep=[str(lab) for lab in Label])
+    assert everything.strip() == TEXT.strip()
+    assert small_filter.clean(TEXT, threshold=1.0) == ""
+
+
+def test_explain_steps(small_filter):
+    exp = small_filter.explain(TEXT)
+    assert any("segmented" in s for s in exp.steps)
+    assert exp.text == small_filter.clean(TEXT)
+    assert "drop (" in str(exp)
+
+
+def test_pipe_is_lazy_and_ordered(small_filter):
+    texts = [TEXT, "", "Just one line of text that says something.", TEXT]
+    consumed = []
+
+    def gen():
+        for t in texts:
+            consumed.append(t)
+            yield t
+
+    stream = small_filter.pipe(gen(), batch_size=2)
+    first = next(stream)
+    assert len(consumed) == 2
+    assert [first, *stream] == [small_filter.clean(t) for t in texts]
+
+
+def test_pickle_round_trip(small_filter):
+    clone = pickle.loads(pickle.dumps(small_filter))
+    assert clone.clean(TEXT) == small_filter.clean(TEXT)
+
+
+def test_config_defaults_and_validation():
+    cfg = Config()
+    assert cfg.keep == {Label.CONTENT, Label.TITLE} and cfg.threshold == 0.5
+    assert Config(keep="content,comment").keep == {Label.CONTENT, Label.COMMENT}
+    for bad in ({"threshold": 1.5}, {"batch_size": 0}, {"keep": "contnet"}):
+        try:
+            Config(**bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"accepted {bad}")
+
+
+def test_assemble_uses_input_separators():
+    text = "a\r\n\r\nb\r\n\r\nc\r\n"
+    paras = segment(text)
+    for p, keep in zip(paras, (True, False, True)):
+        p.keep = keep
+    assert assemble(text, paras) == "a\r\n\r\nc\r\n"

@@ -1,0 +1,104 @@
+"""CLI round trips: filter, classify, train, evaluate, labels, info, exit codes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from junkfilter.cli import app
+from junkfilter.documents import read_documents
+
+from .conftest import TRAINING_DATA
+
+CASES = Path(__file__).parent / "cases"
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_help_everywhere():
+    for cmd in ([], ["filter"], ["classify"], ["train"], ["evaluate"], ["corpus"], ["labels"],
+                ["info"], ["explain"]):
+        res = run(*cmd, "--help")
+        assert res.exit_code == 0, (cmd, res.output)
+        assert "Usage" in res.output
+
+
+def test_usage_errors_exit_2(small_model, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("hello world.\n")
+    assert run("filter", f, "-m", small_model, "--keep", "contnet").exit_code == 2
+    assert run("filter", f, "-m", small_model, "--threshold", "3").exit_code == 2
+    assert run("filter", f, "--in-place", "-o", tmp_path / "o").exit_code == 2
+    assert run("no-such-command").exit_code == 2
+
+
+def test_filter_file_folder_and_stdin(small_model, small_filter, tmp_path):
+    doc = next(iter(read_documents([TRAINING_DATA])))
+    src = tmp_path / "in" / "sub"
+    src.mkdir(parents=True)
+    (src / "page.txt").write_text(doc.text)
+    expected = small_filter.clean(doc.text)
+    res = run("filter", src / "page.txt", "-m", small_model, "-q", "-j", "1")
+    assert res.exit_code == 0 and res.stdout.rstrip("\n") == expected.rstrip("\n")
+    res = run("filter", tmp_path / "in", "-o", tmp_path / "out", "-m", small_model, "-q")
+    assert res.exit_code == 0
+    assert (tmp_path / "out" / "sub" / "page.txt").read_text() == expected
+    assert (src / "page.txt").read_text() == doc.text
+    res = run("filter", "-", "-m", small_model, "-q", input=doc.text)
+    assert res.stdout.rstrip("\n") == expected.rstrip("\n")
+
+
+def test_classify_json_lines(small_model, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Title of a thing\n\nA body paragraph that says something useful.\n")
+    res = run("classify", f, "-m", small_model)
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["index"] for r in rows] == [0, 1]
+    assert set(rows[0]) >= {"doc", "index", "start", "end", "label", "probability", "keep"}
+    assert f.read_text()[rows[1]["start"] : rows[1]["end"]].startswith("A body")
+
+
+def test_train_and_evaluate_round_trip(tmp_path):
+    data = tmp_path / "docs.jsonl"
+    docs = list(read_documents([TRAINING_DATA]))[:40]
+    data.write_text("".join(json.dumps(d.to_json()) + "\n" for d in docs))
+    model = tmp_path / "m" / "model.skops"
+    res = run("train", data, "-o", model, "--max-iter", "3")
+    assert res.exit_code == 0, res.output
+    assert "content shingle F1" in res.output
+    card = json.loads(model.with_suffix(".card.json").read_text())
+    assert card["sklearn_version"] and card["junkfilter_version"] and card["sha256"]
+    res = run("evaluate", data, "-m", model, "--json", tmp_path / "e.json")
+    assert res.exit_code == 0, res.output
+    figures = json.loads((tmp_path / "e.json").read_text())
+    assert set(figures["shingle_f1"]) == {"junkfilter", "keep-all", "c4-lines"}
+    assert run("info", "-m", model).exit_code == 0
+
+
+def test_labels_command():
+    res = run("labels")
+    assert res.exit_code == 0 and "* content" in res.output and "boilerplate" in res.output
+
+
+def test_console_script_runs():
+    res = subprocess.run([sys.executable, "-m", "junkfilter.cli", "labels"],
+                         capture_output=True, text=True, check=False)
+    assert res.returncode == 0 and "spam" in res.stdout
+
+
+@pytest.mark.parametrize("keep", [None, "content,comment"])
+def test_shipped_model_on_acceptance_case(default_filter, keep):
+    """Issue 2's acceptance: article + spam wave + form + bio -> article only (or + comments)."""
+    doc = next(iter(read_documents([CASES / "article_spam_form_bio.jsonl"])))
+    kept_labels = {"content", "title"} if keep is None else {"content", "comment"}
+    paras = default_filter.classify(doc.text, keep=keep)
+    got = [p.keep for p in paras]
+    want = [str(lab) in kept_labels for lab in doc.labels]
+    assert got == want, [(p.text[:40], str(lab)) for p, lab, g, w in
+                         zip(paras, doc.labels, got, want) if g != w]

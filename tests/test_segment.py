@@ -1,0 +1,66 @@
+"""Segmentation: exact spans that tile the input, front matter, line modes."""
+
+import pytest
+
+from junkfilter.segment import gaps, segment
+
+
+def tiles(text):
+    paras = segment(text)
+    rebuilt = []
+    for (gs, ge), p in zip(gaps(text, paras), paras):
+        assert text[gs:ge].strip() == ""
+        assert text[p.start : p.end] == p.text
+        rebuilt += [text[gs:ge], p.text]
+    gs, ge = gaps(text, paras)[-1]
+    rebuilt.append(text[gs:ge])
+    assert "".join(rebuilt) == text
+    return [p.text for p in paras]
+
+
+def test_blank_line_blocks():
+    assert tiles("One.\n\nTwo.\n\n\nThree.") == ["One.", "Two.", "Three."]
+
+
+def test_one_block_per_line():
+    assert tiles("Home\nNews\nA sentence here.\n") == ["Home", "News", "A sentence here."]
+
+
+@pytest.mark.parametrize("nl", ["\r\n", "\r", "\n"])
+def test_line_endings(nl):
+    assert tiles(f"a b{nl}{nl}c d{nl}e{nl}") == ["a b", "c d", "e"]
+
+
+def test_tabs_and_whitespace_lines_are_blank():
+    assert tiles("\tfirst\n \t \nsecond\t\n") == ["first", "second"]
+
+
+def test_front_matter_is_one_paragraph():
+    text = "---\ntitle: Hello\ndate: 2020-01-01\n---\n\nBody text here.\n"
+    assert tiles(text) == ["---\ntitle: Hello\ndate: 2020-01-01\n---", "Body text here."]
+
+
+def test_unclosed_front_matter_is_not_special():
+    assert tiles("---\ntitle: x\n\nBody")[:2] == ["---", "title: x"]
+
+
+def test_hard_wrapped_block_stays_one_paragraph():
+    line = "word " * 14
+    text = f"{line}\n{line}\n{line}\nend."
+    assert len(tiles(text)) == 1
+
+
+def test_list_block_splits_into_items():
+    text = "- first item of the list that is long enough to look wrapped\n- second item\n"
+    assert tiles(text) == ["- first item of the list that is long enough to look wrapped",
+                           "- second item"]
+
+
+def test_empty_and_whitespace():
+    assert tiles("") == []
+    assert tiles(" \n\t\r\n") == []
+
+
+def test_long_line():
+    text = "x" * 1_000_000 + "\n\nend"
+    assert [len(t) for t in tiles(text)] == [1_000_000, 3]
