@@ -44,8 +44,10 @@ def test_unmatched_paragraphs_are_junk_and_threshold_applies():
 
 def test_majority_label_wins_in_mixed_paragraph():
     page = ["By Jane Doe on May 3 The council voted on Tuesday to close the old bridge for good"]
-    gold = [(M, "By Jane Doe on May 3"), (C, "The council voted on Tuesday to close the old bridge "
-                                               "for good")]
+    gold = [
+        (M, "By Jane Doe on May 3"),
+        (C, "The council voted on Tuesday to close the old bridge for good"),
+    ]
     assert align(page, gold).labels == [C]
 
 
@@ -71,8 +73,12 @@ def test_no_gold_text():
 def test_normalise_and_tokenize():
     assert tokenize("Don’t  STOP_now") == ["don", "t", "stop", "now"]
     assert tokenize("ﬁne Ｆｕｌｌ") == ["fine", "full"]  # NFKC
-    assert tokenize("see [the docs](http://x.org/a_b) or www.example.com") == ["see", "the",
-                                                                                "docs", "or"]
+    assert tokenize("see [the docs](http://x.org/a_b) or www.example.com") == [
+        "see",
+        "the",
+        "docs",
+        "or",
+    ]
     assert tokenize("**bold** and _it_") == ["bold", "and", "it"]
     assert tokenize("日本語です") == ["日", "本", "語", "で", "す"]
     assert normalise("ÀB") == "àb"
@@ -105,7 +111,7 @@ def test_unglue_splits_glued_gold_words():
 def test_interleaved_columns_keep_the_long_article():
     menu = [f"menu{k} item{k} entry{k}" for k in range(10)]
     body = [f"body sentence number {k} tells the story of chapter {k} in detail" for k in range(10)]
-    page = [f"{m} {b}" for m, b in zip(menu, body)]  # two table columns side by side
+    page = [f"{m} {b}" for m, b in zip(menu, body, strict=True)]  # two table columns side by side
     gold = [(B, " ".join(menu)), (C, " ".join(body))]
     assert align(page, gold).labels == [C] * 10
 

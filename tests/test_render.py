@@ -95,7 +95,9 @@ def test_nested_html_documents_do_not_hide_the_rest():
 
 
 def test_html2text_is_markdown_with_links():
-    text = render('<h2>Sub</h2><p>See <a href="http://x.org/">this</a></p><img src="a.png">', "html2text")
+    text = render(
+        '<h2>Sub</h2><p>See <a href="http://x.org/">this</a></p><img src="a.png">', "html2text"
+    )
     assert "## Sub" in text
     assert "[this](http://x.org/)" in text
     assert "a.png" not in text

@@ -5,7 +5,6 @@ from junkfilter.corpus.render import RENDERERS, render
 from junkfilter.corpus.sources import SOURCES, Page, read_comments, read_source, split_of
 
 
-
 def __getattr__(name: str):
     """``build_corpus`` is imported lazily so ``python -m junkfilter.corpus.build`` runs cleanly."""
     if name == "build_corpus":

@@ -45,6 +45,9 @@ GAP_CELLS = 4_000_000
 UNGLUE_MAX_PARTS = 6
 """Most words one glued token is split into."""
 
+UNGLUE_MIN_PART = 2
+"""Shortest piece of a split token (no splitting words into letters)."""
+
 UNGLUE_MAX_CHARS = 80
 """Longer unknown tokens are not split (cost is quadratic in length)."""
 
@@ -58,13 +61,15 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _MD_LINK_TARGET = re.compile(r"\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,500}\")?\)")
 _URL = re.compile(r"(?:https?://|www\.)\S{1,2000}")
-_MOJIBAKE_RUN = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
-                           r"\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022"
-                           r"\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}")
+_MOJIBAKE_RUN = re.compile(
+    r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+    r"\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022"
+    r"\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
+)
 _MOJIBAKE_HINT = re.compile(r"[\u00c2-\u00f4]")
 
 
-def _cp1252_byte(ch: str) -> int:
+def cp1252_byte(ch: str) -> int:
     """The byte a character came from when UTF-8 bytes were decoded as cp1252/latin-1."""
     code = ord(ch)
     if code < 256:
@@ -75,7 +80,7 @@ def _cp1252_byte(ch: str) -> int:
 def _fix_run(match: re.Match) -> str:
     run = match.group(0)
     try:
-        return bytes(_cp1252_byte(c) for c in run).decode("utf-8")
+        return bytes(cp1252_byte(c) for c in run).decode("utf-8")
     except (UnicodeError, ValueError):
         return run
 
@@ -151,8 +156,10 @@ def _heaviest_chain(runs: list[tuple[int, int, int]], nb: int) -> list[tuple[int
     tree_arg = [-1] * (size + 1)
     best = [0] * len(runs)
     back = [-1] * len(runs)
-    events = sorted([(i + n - slack, 0, r) for r, (i, _j, n) in enumerate(runs)]
-                    + [(i, 1, r) for r, (i, _j, _n) in enumerate(runs)])
+    events = sorted(
+        [(i + n - slack, 0, r) for r, (i, _j, n) in enumerate(runs)]
+        + [(i, 1, r) for r, (i, _j, _n) in enumerate(runs)]
+    )
     for _pos, kind, r in events:
         i, j, n = runs[r]
         if kind == 1:  # query: best chain whose gold end (minus slack) is <= j
@@ -238,7 +245,9 @@ def _split_known(tok: str, vocab: set[str] | frozenset[str]) -> list[str] | None
     for end in range(1, n + 1):
         for start in range(end):
             prev = best[start]
-            if prev is None or len(prev) >= UNGLUE_MAX_PARTS or tok[start:end] not in vocab:
+            if prev is None or len(prev) >= UNGLUE_MAX_PARTS or end - start < UNGLUE_MIN_PART:
+                continue
+            if tok[start:end] not in vocab:
                 continue
             if best[end] is None or len(prev) + 1 < len(best[end]):
                 best[end] = [*prev, tok[start:end]]
@@ -289,6 +298,17 @@ def _vote(
     return votes
 
 
+def _page_tokens(paragraphs: list[str]) -> tuple[list[str], list[int]]:
+    """All tokens of the page in order, and the paragraph index of each."""
+    page: list[str] = []
+    para_of: list[int] = []
+    for k, text in enumerate(paragraphs):
+        toks = tokenize(text)
+        page.extend(toks)
+        para_of.extend([k] * len(toks))
+    return page, para_of
+
+
 def align(
     paragraphs: list[str],
     gold: list[tuple[Label | str, str]],
@@ -297,19 +317,13 @@ def align(
     min_match: float = MIN_MATCH,
 ) -> Alignment:
     """Give each paragraph text a label by aligning it with the ordered gold segments."""
-    page: list[str] = []
-    para_of: list[int] = []
-    sizes: list[int] = []
-    for k, text in enumerate(paragraphs):
-        toks = tokenize(text)
-        page.extend(toks)
-        para_of.extend([k] * len(toks))
-        sizes.append(len(toks))
+    page, para_of = _page_tokens(paragraphs)
     gold_toks, gold_labels = _gold_tokens([(Label(lab), txt) for lab, txt in gold])
     gold_toks, origin = unglue(gold_toks, set(page))
     gold_labels = [gold_labels[o] for o in origin]
     page, origin = unglue(page, set(gold_toks))
     para_of = [para_of[o] for o in origin]
+    sizes = Counter(para_of)
     pairs = [(i + d, j + d) for i, j, n in match_tokens(page, gold_toks) for d in range(n)]
     votes = _vote(para_of, len(paragraphs), pairs, gold_labels)
     labels, matched = [], []
@@ -318,7 +332,7 @@ def align(
         matched.append(share)
         labels.append(vote.most_common(1)[0][0] if vote and share >= min_match else junk)
     result = Alignment(labels=labels, matched=matched)
-    for tok, lab in zip(gold_toks, gold_labels):
+    for tok, lab in zip(gold_toks, gold_labels, strict=True):
         result.gold_chars[lab] += len(tok)
     for i, j in pairs:
         if labels[para_of[i]] == gold_labels[j]:

@@ -4,8 +4,9 @@ For each page (:mod:`junkfilter.corpus.sources`) and renderer (:mod:`junkfilter.
 render the HTML, split it with :func:`junkfilter.segment.segment`, label the paragraphs by
 aligning them with the gold segments (:func:`junkfilter.corpus.align.align`) and write
 ``out_dir/{source}-{renderer}.jsonl.gz``. Each document has ``joiner="\\n\\n"`` and meta
-``source, renderer, split, gold`` (title + content gold text), ``recovered`` (share of non-boilerplate
-gold characters recovered on this page), plus source extras (``silver`` for Readability).
+``source, renderer, split, gold`` (title + content gold text), ``recovered`` (share of
+non-boilerplate gold characters recovered on this page), plus source extras (``silver`` for
+Readability).
 
 Pages are skipped (and counted in the report) when the rendering is empty, the gold has no
 non-boilerplate text, a page takes longer than :data:`PAGE_TIMEOUT` seconds, or a document would
@@ -60,15 +61,24 @@ def _document(source: str, renderer: str, page: Page) -> tuple[Document | None, 
     recovered = result.recovered()
     if recovered is None:
         return None, {"skip": "no gold text"}
-    meta = {"source": source, "renderer": renderer, "split": split_of(page.id),
-            "gold": _gold_text(page), "recovered": round(recovered, 4), **page.extra}
+    meta = {
+        "source": source,
+        "renderer": renderer,
+        "split": split_of(page.id),
+        "gold": _gold_text(page),
+        "recovered": round(recovered, 4),
+        **page.extra,
+    }
     doc = Document(id=page.id, texts=texts, labels=result.labels, joiner="\n\n", meta=meta)
     if check(doc):
         return None, {"skip": "fails re-segmentation"}
-    stats = {"paragraphs": len(texts), "labels": Counter(map(str, result.labels)),
-             "gold_chars": {str(k): v for k, v in result.gold_chars.items()},
-             "recovered_chars": {str(k): v for k, v in result.recovered_chars.items()},
-             "recovered": recovered}
+    stats = {
+        "paragraphs": len(texts),
+        "labels": Counter(map(str, result.labels)),
+        "gold_chars": {str(k): v for k, v in result.gold_chars.items()},
+        "recovered_chars": {str(k): v for k, v in result.recovered_chars.items()},
+        "recovered": recovered,
+    }
     return doc, stats
 
 
@@ -96,9 +106,16 @@ def _work(task: tuple[str, Page, tuple[str, ...]]) -> tuple[str, str, list]:
 
 
 def _new_entry() -> dict:
-    return {"pages": 0, "skipped": Counter(), "paragraphs": 0, "labels": Counter(),
-            "gold_chars": Counter(), "recovered_chars": Counter(), "page_recovered": [],
-            "seconds": 0.0}
+    return {
+        "pages": 0,
+        "skipped": Counter(),
+        "paragraphs": 0,
+        "labels": Counter(),
+        "gold_chars": Counter(),
+        "recovered_chars": Counter(),
+        "page_recovered": [],
+        "seconds": 0.0,
+    }
 
 
 def _add(entry: dict, stats: dict) -> None:
@@ -124,8 +141,10 @@ def _summary(entry: dict) -> dict:
     non_junk = tuple(str(k) for k in Label if k != Label.BOILERPLATE)
     pages = entry["page_recovered"]
     return {
-        "pages": entry["pages"], "skipped": dict(entry["skipped"]),
-        "paragraphs": entry["paragraphs"], "labels": dict(entry["labels"]),
+        "pages": entry["pages"],
+        "skipped": dict(entry["skipped"]),
+        "paragraphs": entry["paragraphs"],
+        "labels": dict(entry["labels"]),
         "gold_chars": dict(entry["gold_chars"]),
         "recovered": _share(entry, non_junk),
         "recovered_content": _share(entry, ("content", "title")),
@@ -141,8 +160,15 @@ def _tasks(shared_dir: Path, sources, renderers, limit):
             yield source, page, tuple(renderers)
 
 
-def build_corpus(shared_dir: Path, out_dir: Path, *, sources=None, renderers=("blocks", "inscriptis"),
-                 limit=None, jobs=2) -> dict:
+def build_corpus(
+    shared_dir: Path,
+    out_dir: Path,
+    *,
+    sources=None,
+    renderers=("blocks", "inscriptis"),
+    limit=None,
+    jobs=2,
+) -> dict:
     """Build ``out_dir/{source}-{renderer}.jsonl.gz`` and ``report.json``; return the report."""
     shared_dir, out_dir = Path(shared_dir), Path(out_dir)
     sources = list(sources or SOURCES)
@@ -186,34 +212,52 @@ class _Serial:
 
 def format_report(report: dict) -> str:
     """A plain-text table of the report (source x renderer)."""
-    head = f"{'source':<12} {'renderer':<11} {'pages':>5} {'paras':>7} {'overall':>7} " \
-           f"{'content':>7} {'comment':>7} {'skipped'}"
+    head = (
+        f"{'source':<12} {'renderer':<11} {'pages':>5} {'paras':>7} {'overall':>7} "
+        f"{'content':>7} {'comment':>7} {'skipped'}"
+    )
     rows = [head]
     for source, by_renderer in report["sources"].items():
         for renderer, s in by_renderer.items():
             cells = [s["recovered"], s["recovered_content"], s["recovered_comment"]]
             shown = ["-" if v is None else f"{v:.3f}" for v in cells]
-            rows.append(f"{source:<12} {renderer:<11} {s['pages']:>5} {s['paragraphs']:>7} "
-                        f"{shown[0]:>7} {shown[1]:>7} {shown[2]:>7} {s['skipped'] or ''}")
+            rows.append(
+                f"{source:<12} {renderer:<11} {s['pages']:>5} {s['paragraphs']:>7} "
+                f"{shown[0]:>7} {shown[1]:>7} {shown[2]:>7} {s['skipped'] or ''}"
+            )
     rows.append(f"total {report['seconds']} s")
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the corpus and print the recovery table."""
-    ap = argparse.ArgumentParser(prog="python -m junkfilter.corpus.build", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=default_shared_dir(),
-                    help="the shared/ folder (default: $JUNKFILTER_SHARED or ../shared)")
+    ap = argparse.ArgumentParser(
+        prog="python -m junkfilter.corpus.build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=default_shared_dir(),
+        help="the shared/ folder (default: $JUNKFILTER_SHARED or ../shared)",
+    )
     ap.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "corpus")
     ap.add_argument("--sources", nargs="*", choices=list(SOURCES), default=None)
-    ap.add_argument("--renderers", nargs="*", choices=list(RENDERERS),
-                    default=["blocks", "inscriptis"])
+    ap.add_argument(
+        "--renderers", nargs="*", choices=list(RENDERERS), default=["blocks", "inscriptis"]
+    )
     ap.add_argument("--limit", type=int, default=None, help="pages per source")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
-    report = build_corpus(args.shared, args.out, sources=args.sources,
-                          renderers=tuple(args.renderers), limit=args.limit, jobs=args.jobs)
+    report = build_corpus(
+        args.shared,
+        args.out,
+        sources=args.sources,
+        renderers=tuple(args.renderers),
+        limit=args.limit,
+        jobs=args.jobs,
+    )
     print(format_report(report))
     return 0
 

@@ -30,24 +30,37 @@ import html as htmllib
 import re
 from collections.abc import Callable
 
+LOSS_RATIO = 0.5
+"""A rendering shorter than this share of a simpler rendering lost part of the page."""
+
+SUSPECT_RATIO = 0.1
+"""A block rendering shorter than this share of the HTML is checked against :func:`strip_tags`."""
+
 TIGHT_MAX = 40
 """Lines shorter than this inside lists/tables/menus are separated by one newline, not two."""
 
-DROP_TAGS = frozenset(
-    "script style noscript template head svg iframe object embed canvas math map area "
-    "audio video source track title meta link base".split()
-)
+# fmt: off
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
+    "canvas", "math", "map", "area", "audio", "video", "source", "track", "title", "meta", "link",
+    "base",
+})
 """Elements whose whole subtree is invisible text for a scraper."""
 
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br center dd details dialog dir div dl dt fieldset "
-    "figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 header hgroup hr html "
-    "legend li listing main menu nav noframes ol optgroup option p plaintext pre section select "
-    "summary table tbody td tfoot th thead tr ul xmp caption label button textarea".split()
-)
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "center", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame",
+    "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+    "li", "listing", "main", "menu", "nav", "noframes", "ol", "optgroup", "option", "p",
+    "plaintext", "pre", "section", "select", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul", "xmp", "caption", "label", "button", "textarea",
+})
 """Elements that start (and end) a line."""
 
-TIGHT_TAGS = frozenset("li td th tr option optgroup dt dd menu nav select caption".split())
+TIGHT_TAGS = frozenset({
+    "li", "td", "th", "tr", "option", "optgroup", "dt", "dd", "menu", "nav", "select", "caption",
+})
+# fmt: on
 """Elements whose short lines are joined by single newlines (lists, tables, menus)."""
 
 _WS = re.compile(r"\s+")
@@ -85,10 +98,6 @@ def _repaired(html: str) -> str:
 
     root = _parse(html)
     return "" if root is None else lxml.html.tostring(root, encoding="unicode")
-
-
-LOSS_RATIO = 0.5
-"""A library rendering shorter than this share of our block rendering lost part of the page."""
 
 
 def _lost_text(text: str, html: str) -> bool:
@@ -183,17 +192,17 @@ def _walk_blocks(root) -> str:
                 skip_until = el
                 continue
             if tag in BLOCK_TAGS:
-                writer.flush(tight_depth > 0)
+                writer.flush(tight_depth > 0 or pre_depth > 0)
             tight_depth += tag in TIGHT_TAGS
             pre_depth += tag in ("pre", "textarea", "xmp", "listing", "plaintext")
             writer.text(el.text, pre_depth > 0)
         else:
             if tag in BLOCK_TAGS:
-                writer.flush(tight_depth > 0)
+                writer.flush(tight_depth > 0 or pre_depth > 0)
             tight_depth -= tag in TIGHT_TAGS
             pre_depth -= tag in ("pre", "textarea", "xmp", "listing", "plaintext")
             writer.text(el.tail, pre_depth > 0)
-    writer.flush(tight_depth > 0)
+    writer.flush(tight_depth > 0 or pre_depth > 0)
     return writer.render()
 
 
@@ -213,11 +222,14 @@ def render_blocks(html: str) -> str:
     """Our lxml block renderer (see the module docs)."""
     try:
         root = _parse(html)
-        if root is None:
-            return strip_tags(html)
-        return _walk_blocks(root)
+        text = "" if root is None else _walk_blocks(root)
     except Exception:  # noqa: BLE001 - never raise on a page
         return strip_tags(html)
+    if len(text) < SUSPECT_RATIO * len(html):  # libxml2 sometimes gives up on a broken page
+        fallback = strip_tags(html)
+        if len(text) < LOSS_RATIO * len(fallback):
+            return fallback
+    return text
 
 
 def _strip_trailing(text: str) -> str:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from junkfilter.corpus.align import tokenize
+from junkfilter.corpus.align import cp1252_byte, tokenize
 from junkfilter.corpus.render import BLOCK_TAGS, DROP_TAGS, render_blocks
 from junkfilter.labels import Label
 
@@ -71,9 +71,21 @@ def _records(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
+def fix_utf16(text: str) -> str:
+    """Repair a gold text that is UTF-16 bytes decoded as a one-byte code page ("ÿþP\x00a\x00")."""
+    if not text.startswith(("\u00ff\u00fe", "\u00fe\u00ff")) and text.count("\x00") < len(text) / 4:
+        return text
+    try:
+        data = bytes(cp1252_byte(c) for c in text)
+        return data.decode("utf-16").lstrip("\ufeff")
+    except (UnicodeError, ValueError):
+        return text.replace("\x00", "")
+
+
 def _lines(text: str | None) -> list[str]:
     """Non-empty whitespace-collapsed lines of a gold text."""
-    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+    text = fix_utf16(text or "")
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
 _HEADING = re.compile(r"(?is)<(title|h[1-3])\b[^>]*>(.{0,3000}?)</\1\s*>")
@@ -131,7 +143,7 @@ _CLEANEVAL_MARK = re.compile(r"<\s*[phlPHL]\s*>")
 def read_cleaneval(path: Path) -> Iterator[Page]:
     """CleanEval: ``<p>``/``<h>``/``<l>`` segments of the gold (its URL line dropped)."""
     for rec in _records(path):
-        gold = rec.get("gold_cleaneval") or ""
+        gold = fix_utf16(rec.get("gold_cleaneval") or "")
         if gold.lstrip().startswith("URL:"):
             gold = gold.lstrip().split("\n", 1)[1] if "\n" in gold.lstrip() else ""
         parts = (" ".join(part.split()) for part in _CLEANEVAL_MARK.split(gold))
@@ -151,8 +163,9 @@ def l3s_segments(annotated: str) -> list[tuple[Label, str]]:
     import lxml.html
     from lxml import etree
 
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True,
-                                  remove_pis=True)
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True
+    )
     root = lxml.html.document_fromstring(annotated.encode("utf-8", "replace"), parser=parser)
     chunks: list[tuple[Label, str] | None] = []  # None = block boundary
     stack: list[Label] = [Label.BOILERPLATE]
@@ -170,12 +183,18 @@ def l3s_segments(annotated: str) -> list[tuple[Label, str]]:
                 skip = el
                 continue
             stack.append(_SEL_LABEL[sel.group(1)] if sel else stack[-1])
-            chunks.extend([None, (stack[-1], el.text or "")] if tag in BLOCK_TAGS else
-                          [(stack[-1], el.text or "")])
+            chunks.extend(
+                [None, (stack[-1], el.text or "")]
+                if tag in BLOCK_TAGS
+                else [(stack[-1], el.text or "")]
+            )
         else:
             stack.pop()
-            chunks.extend([None, (stack[-1], el.tail or "")] if tag in BLOCK_TAGS else
-                          [(stack[-1], el.tail or "")])
+            chunks.extend(
+                [None, (stack[-1], el.tail or "")]
+                if tag in BLOCK_TAGS
+                else [(stack[-1], el.tail or "")]
+            )
     return _merge_chunks(chunks)
 
 
@@ -218,8 +237,10 @@ def _readability_title(title: str, lines: list[str], html: str) -> tuple[int | N
 
     def matches(text: str) -> bool:
         toks = tokenize(text)
-        return len(text) < TITLE_MAX and bool(toks) and (
-            sum(t in want for t in toks) >= TITLE_OVERLAP * len(toks)
+        return (
+            len(text) < TITLE_MAX
+            and bool(toks)
+            and (sum(t in want for t in toks) >= TITLE_OVERLAP * len(toks))
         )
 
     for k, line in enumerate(lines[:3]):
