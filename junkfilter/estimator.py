@@ -99,7 +99,7 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         oof = self._oof_proba(X, y, groups, sw)
         stage1 = self._stage1().fit(X, y, sample_weight=sw)
         coef1, self.intercept1_ = _as_columns(stage1.coef_, stage1.intercept_)
-        self.coef1_ = coef1.astype(np.float32)
+        self.coef1_ = np.ascontiguousarray(coef1.T, dtype=np.float32)
         self.n_iter_ = stage1.n_iter_
 
         stage2 = LogisticRegression(C=self.c_stage2, max_iter=2000, class_weight=self.class_weight)

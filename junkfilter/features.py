@@ -60,38 +60,42 @@ def _hash(key: str) -> int:
     return h
 
 
+def _hash_list(keys: list[str]) -> np.ndarray:
+    """Hashes of many keys: memo lookups at C speed, misses filled in Python."""
+    hashes = list(map(_memo.get, keys))
+    if None in hashes:
+        for i, h in enumerate(hashes):
+            if h is None:
+                hashes[i] = _hash(keys[i])
+    return np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+
+
 def _normalise(text: str) -> str:
     if len(text) > WINDOW + TAIL_CHARS:
         text = text[:WINDOW] + " \u2026 " + text[-TAIL_CHARS:]
     return text.lower().translate(_DIGITS)
 
 
-def text_hashes(text: str) -> tuple[list[int], int]:
-    """32-bit hashes of a paragraph's unigram and marker keys, and how many unigrams lead them.
-
-    The first ``n_words`` hashes are the word/punctuation unigrams in order (bigrams are made
-    from them in numpy); the rest are markers and character 3-grams.
-    """
-    norm = _normalise(text)
-    words = _TOKEN.findall(norm)
-    hashes = [_hash(w) for w in words]
-    n_words = len(hashes)
-    if words:
-        hashes.append(_hash("^" + words[0]))
-        hashes.append(_hash(words[-1] + "$"))
-    else:
-        hashes.append(_hash("^$"))
-    prefix = "^" + norm[:PREFIX_CHARS]
-    hashes.extend(_hash("c:" + prefix[i : i + 3]) for i in range(max(len(prefix) - 2, 0)))
-    return hashes, n_words
+def _char_trigrams(prefixes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes and row numbers of the character 3-grams of each prefix, in numpy."""
+    lengths = np.fromiter(map(len, prefixes), dtype=np.int64, count=len(prefixes))
+    joined = "".join(prefixes).encode("utf-32-le", "surrogatepass")
+    cp = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64)
+    row = np.repeat(np.arange(len(prefixes)), lengths)
+    if len(cp) < 3:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    ok = row[:-2] == row[2:]
+    h = (cp[:-2] * np.uint64(1_000_003) + cp[1:-1]) * np.uint64(1_000_003) + cp[2:]
+    h = (h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
+    return h[ok], row[:-2][ok]
 
 
 @dataclass(slots=True)
 class Rows:
-    """A batch of feature rows: CSR-style hashed text block plus a dense block."""
+    """A batch of feature rows: a hashed text block in coordinate form plus a dense block."""
 
-    indptr: np.ndarray
-    indices: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
     data: np.ndarray
     dense: np.ndarray
 
@@ -99,46 +103,53 @@ class Rows:
     def n_rows(self) -> int:
         return self.dense.shape[0]
 
-    def text_dot(self, weights: np.ndarray) -> np.ndarray:
-        """``text_block @ weights`` for a ``(N_HASH, k)`` weight matrix, without scipy."""
-        contrib = weights[self.indices].astype(np.float64) * self.data[:, None]
-        cum = np.zeros((len(self.indices) + 1, weights.shape[1]), dtype=np.float64)
-        np.cumsum(contrib, axis=0, out=cum[1:])
-        return cum[self.indptr[1:]] - cum[self.indptr[:-1]]
+    def text_dot(self, weights_t: np.ndarray) -> np.ndarray:
+        """``text_block @ weights_t.T`` for a ``(k, N_HASH)`` weight matrix, without scipy."""
+        out = np.empty((self.n_rows, weights_t.shape[0]), dtype=np.float64)
+        for j, w in enumerate(weights_t):
+            out[:, j] = np.bincount(self.rows, weights=w[self.cols] * self.data,
+                                    minlength=self.n_rows)  # fmt: skip
+        return out
 
     def to_scipy(self):
         """The whole row block as a ``scipy.sparse.csr_matrix`` (training only)."""
         import scipy.sparse as sp
 
         text = sp.csr_matrix(
-            (self.data, self.indices, self.indptr), shape=(self.n_rows, N_HASH), dtype=np.float64
+            (self.data.astype(np.float64), (self.rows, self.cols)), shape=(self.n_rows, N_HASH)
         )
-        text.sum_duplicates()
         return sp.hstack([text, sp.csr_matrix(self.dense)], format="csr")
 
 
 def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """indptr, column indices and values of the hashed text block."""
-    chunks, lengths = [], []
-    for p in paragraphs:
-        hashes, n_words = text_hashes(p.text)
-        uni = np.asarray(hashes, dtype=np.uint64)
-        if n_words > 1:
-            w = uni[:n_words]
-            bigrams = (w[:-1] * np.uint64(0x9E3779B1) + (w[1:] ^ np.uint64(0x5BD1E995))) >> 3
-            uni = np.concatenate([uni, bigrams])
-        chunks.append(uni)
-        lengths.append(len(uni))
-    lengths_arr = np.asarray(lengths, dtype=np.int64)
-    indptr = np.zeros(len(paragraphs) + 1, dtype=np.int64)
-    np.cumsum(lengths_arr, out=indptr[1:])
-    if chunks:
-        indices = (np.concatenate(chunks) & np.uint64(_MASK)).astype(np.int64)
-    else:
-        indices = np.zeros(0, dtype=np.int64)
-    scale = 1.0 / np.sqrt(np.maximum(lengths_arr, 1))
-    data = np.repeat(scale, lengths_arr)
-    return indptr, indices, data
+    """Row numbers, column indices and values of the hashed text block.
+
+    Per paragraph: word unigrams and bigrams, a first-word and a last-word marker, and character
+    3-grams of its first :data:`PREFIX_CHARS` characters; values are ``1/sqrt(keys)``.
+    """
+    n = len(paragraphs)
+    words: list[str] = []
+    markers: list[str] = []
+    prefixes: list[str] = []
+    n_words = np.zeros(n, dtype=np.int64)
+    for i, p in enumerate(paragraphs):
+        norm = _normalise(p.text)
+        toks = _TOKEN.findall(norm)
+        words += toks
+        n_words[i] = len(toks)
+        markers += ("^" + toks[0], toks[-1] + "$") if toks else ("^", "$")
+        prefixes.append("^" + norm[:PREFIX_CHARS])
+    wh = _hash_list(words)
+    word_row = np.repeat(np.arange(n), n_words)
+    same = word_row[1:] == word_row[:-1]
+    bigrams = ((wh[:-1] * np.uint64(0x9E3779B1) + (wh[1:] ^ np.uint64(0x5BD1E995))) >> np.uint64(3))
+    tri, tri_row = _char_trigrams(prefixes)
+    rows = np.concatenate([word_row, np.repeat(np.arange(n), 2), word_row[1:][same], tri_row])
+    cols = np.concatenate([wh, _hash_list(markers), bigrams[same], tri])
+    cols = (cols & np.uint64(_MASK)).astype(np.int64)
+    counts = np.bincount(rows, minlength=n)
+    data = (1.0 / np.sqrt(np.maximum(counts, 1)))[rows]
+    return rows, cols, data
 
 
 def _context(shape: np.ndarray) -> np.ndarray:
@@ -166,14 +177,14 @@ def _context(shape: np.ndarray) -> np.ndarray:
 def featurize(documents: Sequence[Sequence[Paragraph]]) -> Rows:
     """Feature rows for the paragraphs of several documents, in order."""
     flat = [p for doc in documents for p in doc]
-    indptr, indices, data = _hashed_block(flat)
+    rows, cols, data = _hashed_block(flat)
     blocks = []
     for doc in documents:
         if doc:
             shape = np.asarray([p.shape() for p in doc], dtype=np.float64)
             blocks.append(_context(shape))
     dense = np.vstack(blocks) if blocks else np.zeros((0, N_DENSE))
-    return Rows(indptr=indptr, indices=indices, data=data, dense=dense)
+    return Rows(rows=rows, cols=cols, data=data, dense=dense)
 
 
 def group_ids(documents: Sequence[Sequence[Paragraph]]) -> np.ndarray:

@@ -110,7 +110,7 @@ class LinearStack:
     """The learned arrays of a fitted two-stage model, and numpy-only prediction with them."""
 
     classes: np.ndarray
-    coef1: np.ndarray
+    coef1: np.ndarray  # (classes, features), float32
     intercept1: np.ndarray
     coef2: np.ndarray
     intercept2: np.ndarray
@@ -118,10 +118,10 @@ class LinearStack:
     def stage1_proba(self, X) -> np.ndarray:
         """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
         if hasattr(X, "text_dot"):
-            n_hash = self.coef1.shape[0] - X.dense.shape[1]
-            z = X.text_dot(self.coef1[:n_hash]) + X.dense @ self.coef1[n_hash:]
+            n_hash = self.coef1.shape[1] - X.dense.shape[1]
+            z = X.text_dot(self.coef1[:, :n_hash]) + X.dense @ self.coef1[:, n_hash:].T
         else:
-            z = np.asarray(X @ self.coef1, dtype=np.float64)
+            z = np.asarray(X @ self.coef1.T, dtype=np.float64)
         return _softmax(z + self.intercept1)
 
     def predict_proba(self, X, groups=None) -> np.ndarray:

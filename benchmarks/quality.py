@@ -1,0 +1,123 @@
+"""Quality benchmark: content shingle F1 on the held-out validation pages, per renderer and source.
+
+For every renderer's corpus (``junkfilter corpus`` output, default ``build/corpus``) it scores, in
+one run and on the same validation pages (``split == "valid"``, never trained on):
+
+* junkfilter (the model given by ``--model``, default: the shipped one),
+* keep-all (the rendered text as is),
+* a C4-style line filter (:func:`junkfilter.evaluate.c4_line_filter`),
+
+and reports per-class F1 on the pages that have comments. The table is printed, written to
+``benchmarks/out/quality.json`` and, with ``--readme``, into README.md between the markers
+``<!-- quality:start -->`` and ``<!-- quality:end -->``.
+
+    python benchmarks/quality.py [--corpus build/corpus] [--model PATH] [--readme]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import junkfilter
+from junkfilter.documents import read_documents
+from junkfilter.evaluate import evaluate_documents
+from junkfilter.train import doc_split
+
+ROOT = Path(__file__).resolve().parent.parent
+METHODS = ("junkfilter", "keep-all", "c4-lines")
+
+
+def corpus_files(corpus: Path) -> dict[str, list[Path]]:
+    """Corpus files grouped by renderer (file names are ``{source}-{renderer}.jsonl.gz``)."""
+    out: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted(corpus.glob("*.jsonl.gz")):
+        source, renderer = path.name.removesuffix(".jsonl.gz").rsplit("-", 1)
+        out[renderer].append(path)
+    return dict(out)
+
+
+def score(jf, files: list[Path]) -> dict:
+    """Shingle F1 per source and pooled; class report on pages with comments."""
+    pooled: dict[str, list] = {m: [[], []] for m in METHODS}
+    per_source, comment_docs = {}, []
+    for path in files:
+        source = path.name.removesuffix(".jsonl.gz").rsplit("-", 1)[0]
+        docs = [d for d in read_documents([path]) if doc_split(d) == "valid"]
+        res = evaluate_documents(docs, jf.classify_many, jf.config.keep)
+        per_source[source] = {m: res["shingle_f1"][m].as_dict() for m in METHODS}
+        for m in METHODS:
+            pooled[m][0] += res["shingle_f1"][m].precisions
+            pooled[m][1] += res["shingle_f1"][m].recalls
+        comment_docs += [d for d in docs if "comment" in d.labels]
+    overall = {}
+    for m, (ps, rs) in pooled.items():
+        p, r = sum(ps) / len(ps), sum(rs) / len(rs)
+        overall[m] = {"pages": len(ps), "precision": round(p, 4), "recall": round(r, 4),
+                      "f1": round(2 * p * r / (p + r), 4)}  # fmt: skip
+    comments = evaluate_documents(comment_docs, jf.classify_many, jf.config.keep)
+    classes = comments["classes"].as_dict()["per_class"]
+    return {"overall": overall, "per_source": per_source,
+            "comment_pages": {"pages": len(comment_docs), "per_class": classes}}  # fmt: skip
+
+
+def table(results: dict, trained_on: list[str]) -> str:
+    lines = ["| renderer | pages | junkfilter F1 (P / R) | keep-all F1 | C4-style F1 | "
+             "comment F1 (comment pages) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for renderer, res in results.items():
+        o = res["overall"]
+        held = "" if renderer in trained_on else " (held out)"
+        cf1 = res["comment_pages"]["per_class"]["comment"]["f1"]
+        lines.append(
+            f"| {renderer}{held} | {o['junkfilter']['pages']} | {o['junkfilter']['f1']:.3f} "
+            f"({o['junkfilter']['precision']:.3f} / {o['junkfilter']['recall']:.3f}) | "
+            f"{o['keep-all']['f1']:.3f} | {o['c4-lines']['f1']:.3f} | {cf1:.3f} |"
+        )
+    lines += ["", "| renderer | source | pages | junkfilter | keep-all | C4-style |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for renderer, res in results.items():
+        for source, s in res["per_source"].items():
+            lines.append(f"| {renderer} | {source} | {s['junkfilter']['pages']} | "
+                         f"{s['junkfilter']['f1']:.3f} | {s['keep-all']['f1']:.3f} | "
+                         f"{s['c4-lines']['f1']:.3f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def write_readme(text: str) -> None:
+    readme = ROOT / "README.md"
+    body = readme.read_text()
+    block = f"<!-- quality:start -->\n{text}\n<!-- quality:end -->"
+    new = re.sub(r"<!-- quality:start -->.*?<!-- quality:end -->", lambda _: block, body,
+                 flags=re.S)  # fmt: skip
+    readme.write_text(new)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "corpus")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
+    args = ap.parse_args()
+    jf = junkfilter.load(args.model)
+    files = corpus_files(args.corpus)
+    if not files:
+        raise SystemExit(f"no corpus in {args.corpus}; run `junkfilter corpus` first")
+    trained_on = [r for r in files if any(r in d for d in jf.card.get("data", []))]
+    t0 = time.perf_counter()
+    results = {renderer: score(jf, paths) for renderer, paths in files.items()}
+    text = table(results, trained_on)
+    print(text)
+    print(f"\n({time.perf_counter() - t0:.0f} s)")
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "quality.json").write_text(json.dumps(results, indent=2) + "\n")
+    if args.readme:
+        write_readme(text)
+
+
+if __name__ == "__main__":
+    main()
