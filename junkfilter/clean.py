@@ -79,22 +79,35 @@ class JunkFilter:
         self._labels = [Label(n) for n in names]
 
     # -- core ------------------------------------------------------------------------------------
-    def _decide(self, paragraphs: list[Paragraph], proba: np.ndarray, config: Config) -> None:
+    def _decide(
+        self, paragraphs: list[Paragraph], proba: np.ndarray, config: Config, with_proba: bool
+    ) -> None:
+        """Set label, probability, keep and reason (and, if asked, all probabilities)."""
         keep_cols = np.array([lab in config.keep for lab in self._labels])
         p_keep = proba[:, keep_cols].sum(axis=1)
         best = proba.argmax(axis=1)
-        junk = np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
-        for p, row, b, j, pk in zip(paragraphs, proba, best, junk, p_keep):
-            p.label = self._labels[b]
-            p.probability = float(row[b])
-            p.keep = bool(pk >= config.threshold)
-            p.reason = None if p.keep else str(self._labels[j] if not keep_cols.all() else p.label)
-            p.probabilities = dict(zip(self._labels, row.tolist()))
+        labels = np.array(self._labels, dtype=object)
+        names = np.array([str(lab) for lab in self._labels], dtype=object)
+        keep = p_keep >= config.threshold
+        why = best if keep_cols.all() else np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
+        columns = (
+            labels[best].tolist(), proba[np.arange(len(best)), best].tolist(), keep.tolist(),
+            np.where(keep, None, names[why]).tolist(),
+        )  # fmt: skip
+        for p, lab, prob, k, reason in zip(paragraphs, *columns, strict=True):
+            p.label, p.probability, p.keep, p.reason = lab, prob, k, reason
+        if with_proba:
+            for p, row in zip(paragraphs, proba.tolist(), strict=True):
+                p.probabilities = dict(zip(self._labels, row, strict=True))
 
     def classify_many(
-        self, texts: Sequence[str], config: Config | None = None
+        self, texts: Sequence[str], config: Config | None = None, *, probabilities: bool = False
     ) -> list[list[Paragraph]]:
-        """Classify several documents in one vectorised batch."""
+        """Classify several documents in one vectorised batch.
+
+        ``probabilities=True`` also fills each paragraph's ``probabilities`` dict (every label's
+        probability); batch callers that only need the verdicts leave it off.
+        """
         config = config or self.config
         docs = [segment(t) for t in texts]
         if not any(docs):
@@ -102,12 +115,13 @@ class JunkFilter:
         rows = featurize(docs)
         proba = self.model.predict_proba(rows, group_ids(docs))
         flat = [p for d in docs for p in d]
-        self._decide(flat, proba, config)
+        self._decide(flat, proba, config, probabilities)
         return docs
 
     def classify(self, text: str, *, keep=None, threshold=None) -> list[Paragraph]:
         """Every paragraph of ``text`` with label, probability, keep flag and drop reason."""
-        return self.classify_many([text], self.config.with_(keep=keep, threshold=threshold))[0]
+        config = self.config.with_(keep=keep, threshold=threshold)
+        return self.classify_many([text], config, probabilities=True)[0]
 
     def clean(self, text: str, keep=None, threshold=None) -> str:
         """The kept text of ``text`` (see :func:`assemble`)."""
@@ -134,5 +148,5 @@ class JunkFilter:
         size = batch_size or self.config.batch_size
         it = iter(texts)
         while batch := list(islice(it, size)):
-            for text, paragraphs in zip(batch, self.classify_many(batch)):
+            for text, paragraphs in zip(batch, self.classify_many(batch), strict=True):
                 yield assemble(text, paragraphs)

@@ -46,19 +46,23 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _filter_obj(model, keep, threshold, trust_pickle):
+    """Load the model; warnings (version mismatch, changed file) become one-line messages."""
+    import warnings
+
     from junkfilter import load
     from junkfilter.persist import ModelError
 
     try:
-        return load(model, keep=keep, threshold=threshold, trust_pickle=trust_pickle)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            jf = load(model, keep=keep, threshold=threshold, trust_pickle=trust_pickle)
     except ValueError as exc:  # bad --keep
         raise fail(str(exc), 2) from None
     except ModelError as exc:
         raise fail(str(exc), 1) from None
-
-
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised by subprocess tests
-    raise KeyboardInterrupt
+    for w in caught:
+        typer.echo(f"junkfilter: warning: {w.message}", err=True)
+    return jf
 
 
 @app.command("filter")
@@ -99,13 +103,21 @@ def filter_cmd(
         raise fail("--backup needs --in-place", 2)
     if in_place and "-" in paths:
         raise fail("--in-place cannot rewrite stdin", 2)
-    jf = _filter_obj(model, keep, threshold, trust_pickle)
+    if backup is not None and (not backup or "/" in backup):
+        raise fail("--backup needs a non-empty suffix without '/'", 2)
     opts = WriteOptions(output=output, in_place=in_place, backup=backup, output_field=output_field,
                         text_field=text_field, stats=stats, rejected=rejected, strict=strict,
                         quiet=quiet)  # fmt: skip
-    from junkfilter.session import run_filter
+    from junkfilter.session import check_paths, run_filter
 
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    problem = check_paths(paths, opts)
+    if problem:
+        raise fail(problem, 2)
+    from junkfilter.outputs import interrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
+    jf = _filter_obj(model, keep, threshold, trust_pickle)
     code = run_filter(paths, jf, opts, jsonl=jsonl, jobs=jobs or default_jobs())
     raise typer.Exit(code)
 
@@ -119,25 +131,33 @@ def classify(
     trust_pickle: TrustOpt = False,
 ) -> None:
     """Print one JSON line per paragraph: doc, index, start, end, label, probability, keep."""
-    import json
-
-    from junkfilter.inputs import Skip
-    from junkfilter.outputs import Stdout
-    from junkfilter.runner import items_of
+    from junkfilter.inputs import Skip, iter_inputs
+    from junkfilter.outputs import Stdout, json_line, one_line
 
     jf = _filter_obj(model, keep, threshold, trust_pickle)
-    out, skipped = Stdout(), 0
-    for entry in items_of(paths or ["-"], None, "text"):
-        if isinstance(entry, Skip):
-            typer.echo(f"junkfilter: skipped {entry.doc}: {entry.reason}", err=True)
-            skipped += 1
-            continue
-        for p in jf.classify(entry.text):
-            out.write(json.dumps({"doc": entry.doc, "index": p.index, "start": p.start + entry.offset,
-                                  "end": p.end + entry.offset, "label": str(p.label),
-                                  "probability": round(p.probability, 4), "keep": p.keep,
-                                  "reason": p.reason}, ensure_ascii=False) + "\n")  # fmt: skip
-    out.commit()
+    out, skipped, base = Stdout(), 0, 0
+    try:
+        for entry in iter_inputs(paths or ["-"], None, "text"):
+            if isinstance(entry, Skip):
+                if entry.counted:
+                    reason = f"{one_line(entry.doc)}: {entry.reason}"
+                    typer.echo(f"junkfilter: skipped {reason}", err=True)
+                    skipped += 1
+                continue
+            base = 0 if entry.part == 0 else base
+            paragraphs = jf.classify(entry.text)
+            for p in paragraphs:
+                out.write(json_line({"doc": entry.doc, "index": p.index + base,
+                                     "start": p.start + entry.offset, "end": p.end + entry.offset,
+                                     "label": str(p.label), "probability": round(p.probability, 4),
+                                     "keep": p.keep, "reason": p.reason}))  # fmt: skip
+            base += len(paragraphs)
+        out.commit()
+    except BrokenPipeError:  # `junkfilter classify ... | head`
+        from junkfilter.session import _quiet_stdout
+
+        _quiet_stdout(BrokenPipeError())
+        raise typer.Exit(1) from None
     raise typer.Exit(1 if skipped else 0)
 
 
@@ -150,11 +170,17 @@ def explain(
 ) -> None:
     """Show the steps taken on one document and the verdict on each paragraph."""
     from junkfilter.inputs import Skip, read_text
+    from junkfilter.outputs import one_line
 
     jf = _filter_obj(model, keep, threshold, False)
     for entry in read_text(path, path):
         if isinstance(entry, Skip):
-            raise fail(f"{entry.doc}: {entry.reason}")
+            raise fail(f"{one_line(entry.doc)}: {one_line(entry.reason)}")
+        if entry.part == 0:
+            for note in entry.notes:
+                typer.echo(f"junkfilter: {entry.doc}: {note}", err=True)
+        else:
+            typer.echo(f"- part {entry.part + 1}, from character {entry.offset}")
         typer.echo(str(jf.explain(entry.text)))
 
 

@@ -63,11 +63,11 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
             average=True,
         )
 
-    def _oof_proba(self, X, y, groups, sample_weight) -> np.ndarray:
-        """Stage-1 probabilities of each row from a model that did not see its document."""
-        n_groups = len(np.unique(groups))
+    def _oof_proba(self, X, y, cv_groups, sample_weight) -> np.ndarray:
+        """Stage-1 probabilities of each row from a model that did not see its page."""
+        n_groups = len(np.unique(cv_groups))
         if n_groups >= 2:
-            folds = GroupKFold(n_splits=min(self.cv, n_groups)).split(X, y, groups)
+            folds = GroupKFold(n_splits=min(self.cv, n_groups)).split(X, y, cv_groups)
         else:
             folds = KFold(n_splits=max(2, min(self.cv, len(y)))).split(X)
         oof = np.full((len(y), len(self.classes_)), 1.0 / len(self.classes_))
@@ -83,8 +83,13 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
             oof[test] = block
         return oof
 
-    def fit(self, X, y, groups=None, sample_weight=None):
-        """Fit both stages; ``groups`` names each row's document (a document's rows contiguous)."""
+    def fit(self, X, y, groups=None, sample_weight=None, cv_groups=None):
+        """Fit both stages.
+
+        ``groups`` names each row's document (a document's rows are contiguous); ``cv_groups``
+        (default: ``groups``) names what must not be split across folds — the page, when the same
+        page appears rendered several ways, so that no page scores itself out of fold.
+        """
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
         self.classes_ = np.unique(y)
@@ -96,7 +101,8 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         groups = np.zeros(len(y), dtype=np.int64) if groups is None else dense_groups(groups)
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
 
-        oof = self._oof_proba(X, y, groups, sw)
+        cv_groups = groups if cv_groups is None else np.asarray(cv_groups)
+        oof = self._oof_proba(X, y, cv_groups, sw)
         stage1 = self._stage1().fit(X, y, sample_weight=sw)
         coef1, self.intercept1_ = _as_columns(stage1.coef_, stage1.intercept_)
         self.coef1_ = np.ascontiguousarray(coef1.T, dtype=np.float32)

@@ -21,9 +21,11 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
+from junkfilter.fastshape import RSPACE, WORD, char_flags, shape_matrix
 from junkfilter.paragraph import SHAPE_NAMES, WINDOW, Paragraph
 
 N_HASH = 1 << 18
@@ -36,6 +38,7 @@ TAIL_CHARS = 160
 _MASK = N_HASH - 1
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _DIGITS = str.maketrans("0123456789", "0000000000")
+_BYTE_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 _MEMO_LIMIT = 1 << 20
 _memo: dict[str, int] = {}
 
@@ -62,12 +65,10 @@ def _hash(key: str) -> int:
 
 def _hash_list(keys: list[str]) -> np.ndarray:
     """Hashes of many keys: memo lookups at C speed, misses filled in Python."""
-    hashes = list(map(_memo.get, keys))
-    if None in hashes:
-        for i, h in enumerate(hashes):
-            if h is None:
-                hashes[i] = _hash(keys[i])
-    return np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+    hashes = np.fromiter(map(_memo.get, keys, repeat(1 << 40)), dtype=np.uint64, count=len(keys))
+    for i in np.flatnonzero(hashes == 1 << 40).tolist():
+        hashes[i] = _hash(keys[i])
+    return hashes
 
 
 def _normalise(text: str) -> str:
@@ -121,35 +122,86 @@ class Rows:
         return sp.hstack([text, sp.csr_matrix(self.dense)], format="csr")
 
 
+def _normalised_joined(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
+    """``"\\n".join(_normalise(t) for t in texts)``, its code points and each part's start.
+
+    Lower-casing the joined text equals joining the lower-cased parts (the line break ends the
+    context of a final sigma); when it changed a length (e.g. ``İ``), parts are lowered one by one.
+    ASCII digits are folded to ``0`` on the code points (``str.translate`` is slow).
+    """
+    limit = WINDOW + TAIL_CHARS
+    pre = [t if len(t) <= limit else t[:WINDOW] + " \u2026 " + t[-TAIL_CHARS:] for t in texts]
+    joined = "\n".join(pre)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        pre = [p.lower() for p in pre]
+        lowered = "\n".join(pre)
+    lens = np.fromiter(map(len, pre), dtype=np.int64, count=len(pre))
+    starts = np.zeros(len(pre), dtype=np.int64)
+    starts[1:] = np.cumsum(lens + 1)[:-1]
+    if lowered.isascii():
+        raw = lowered.encode("ascii").translate(_BYTE_DIGITS)
+        return raw.decode("ascii"), np.frombuffer(raw, dtype=np.uint8), starts
+    cp = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    cp[(cp >= 48) & (cp <= 57)] = 48
+    return cp.tobytes().decode("utf-32-le", "surrogatepass"), cp, starts
+
+
 def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row numbers, column indices and values of the hashed text block.
 
     Per paragraph: word unigrams and bigrams, a first-word and a last-word marker, and character
-    3-grams of its first :data:`PREFIX_CHARS` characters; values are ``1/sqrt(keys)``.
+    3-grams of its first :data:`PREFIX_CHARS` characters; values are ``1/sqrt(keys)``. All
+    paragraphs are normalised and tokenised as one text; a token never spans the line break
+    between two of them, and each paragraph's token count comes from its characters.
     """
     n = len(paragraphs)
-    words: list[str] = []
-    markers: list[str] = []
-    prefixes: list[str] = []
-    n_words = np.zeros(n, dtype=np.int64)
-    for i, p in enumerate(paragraphs):
-        norm = _normalise(p.text)
-        toks = _TOKEN.findall(norm)
-        words += toks
-        n_words[i] = len(toks)
-        markers += ("^" + toks[0], toks[-1] + "$") if toks else ("^", "$")
-        prefixes.append("^" + norm[:PREFIX_CHARS])
-    wh = _hash_list(words)
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+    norm, cp, starts = _normalised_joined([p.text for p in paragraphs])
+    f = char_flags(cp)
+    word = (f & WORD) != 0
+    token = ~word & ((f & RSPACE) == 0)
+    token[1:] |= word[1:] & ~word[:-1]
+    token[:1] |= word[:1]
+    n_words = np.add.reduceat(np.r_[token, False].astype(np.int64), starts)
+    toks = _TOKEN.findall(norm)
+    assert len(toks) == n_words.sum()
+    wh = _hash_list(toks)
+    offsets = np.r_[0, np.cumsum(n_words)]
+    has = n_words > 0
+    first = [toks[i] for i in offsets[:-1][has].tolist()]
+    last = [toks[i - 1] for i in offsets[1:][has].tolist()]
+    markers = np.full(2 * n, _hash("^"), dtype=np.uint64)
+    markers[1::2] = _hash("$")
+    markers[0::2][has] = _hash_list(["^" + t for t in first])
+    markers[1::2][has] = _hash_list([t + "$" for t in last])
     word_row = np.repeat(np.arange(n), n_words)
     same = word_row[1:] == word_row[:-1]
-    bigrams = ((wh[:-1] * np.uint64(0x9E3779B1) + (wh[1:] ^ np.uint64(0x5BD1E995))) >> np.uint64(3))
-    tri, tri_row = _char_trigrams(prefixes)
+    bigrams = (wh[:-1] * np.uint64(0x9E3779B1) + (wh[1:] ^ np.uint64(0x5BD1E995))) >> np.uint64(3)
+    tri, tri_row = _prefix_trigrams(cp, starts, np.r_[starts[1:] - 1, len(cp)] - starts)
     rows = np.concatenate([word_row, np.repeat(np.arange(n), 2), word_row[1:][same], tri_row])
-    cols = np.concatenate([wh, _hash_list(markers), bigrams[same], tri])
+    cols = np.concatenate([wh, markers, bigrams[same], tri])
     cols = (cols & np.uint64(_MASK)).astype(np.int64)
     counts = np.bincount(rows, minlength=n)
     data = (1.0 / np.sqrt(np.maximum(counts, 1)))[rows]
     return rows, cols, data
+
+
+def _prefix_trigrams(cp, starts, lens) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_char_trigrams` of ``"^" + part[:PREFIX_CHARS]`` of each part of the joined text."""
+    take = np.minimum(lens, PREFIX_CHARS) + 1
+    row = np.repeat(np.arange(len(starts)), take)
+    first = np.r_[0, np.cumsum(take)[:-1]]
+    k = np.arange(len(row)) - first[row]
+    src = np.where(k > 0, starts[row] + k - 1, 0)
+    codes = np.where(k > 0, cp[src] if len(cp) else 0, ord("^")).astype(np.uint64)
+    if len(codes) < 3:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    ok = row[:-2] == row[2:]
+    h = (codes[:-2] * np.uint64(1_000_003) + codes[1:-1]) * np.uint64(1_000_003) + codes[2:]
+    h = (h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
+    return h[ok], row[:-2][ok]
 
 
 def _context(shape: np.ndarray) -> np.ndarray:
@@ -178,11 +230,12 @@ def featurize(documents: Sequence[Sequence[Paragraph]]) -> Rows:
     """Feature rows for the paragraphs of several documents, in order."""
     flat = [p for doc in documents for p in doc]
     rows, cols, data = _hashed_block(flat)
-    blocks = []
+    shapes = shape_matrix([p.text for p in flat])
+    blocks, start = [], 0
     for doc in documents:
         if doc:
-            shape = np.asarray([p.shape() for p in doc], dtype=np.float64)
-            blocks.append(_context(shape))
+            blocks.append(_context(shapes[start : start + len(doc)]))
+            start += len(doc)
     dense = np.vstack(blocks) if blocks else np.zeros((0, N_DENSE))
     return Rows(rows=rows, cols=cols, data=data, dense=dense)
 

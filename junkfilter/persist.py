@@ -119,35 +119,83 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
     return card
 
 
-def _load_image(path: Path, expect_sha: str | None = None) -> LinearStack | None:
-    with np.load(path, allow_pickle=False) as z:
-        header = json.loads(z["header"].tobytes().decode())
-        if header.get("format") != FORMAT:
-            raise ModelError(f"{path}: model format {header.get('format')!r}, expected {FORMAT}")
-        if expect_sha is not None and header.get("skops_sha256") != expect_sha:
-            return None
-        return LinearStack(
-            classes=z["classes"],
-            coef1=z["coef1"],
-            intercept1=z["intercept1"],
-            coef2=z["coef2"],
-            intercept2=z["intercept2"],
+class ModelVersionWarning(UserWarning):
+    """A model was made with other versions of junkfilter or scikit-learn than the ones running."""
+
+
+def check_stack(stack: LinearStack, path: Path) -> LinearStack:
+    """Refuse arrays that do not fit this junkfilter, by scoring one tiny document with them."""
+    from junkfilter.features import featurize, group_ids
+    from junkfilter.labels import Label
+    from junkfilter.paragraph import Paragraph
+
+    try:
+        for c in stack.classes:
+            Label(str(c))
+    except ValueError as exc:
+        raise ModelError(f"{path}: unknown label in model: {exc}") from None
+    docs = [[Paragraph(text="A short test.", start=0, end=13), Paragraph("x", start=14, end=15)]]
+    try:
+        proba = stack.predict_proba(featurize(docs), group_ids(docs))
+        ok = proba.shape == (2, len(stack.classes)) and bool(np.isfinite(proba).all())
+    except (ValueError, IndexError, TypeError, AttributeError) as exc:
+        ok, why = False, f"{type(exc).__name__}: {exc}"
+    else:
+        why = f"probabilities of shape {proba.shape}"
+    if not ok:
+        raise ModelError(
+            f"{path}: the model's arrays do not fit this junkfilter ({why}); it was probably "
+            "made by another version: retrain it"
         )
+    return stack
 
 
-def _load_skops(path: Path) -> LinearStack:
+def _stack_from(z, path: Path) -> LinearStack:
+    names = ("classes", "coef1", "intercept1", "coef2", "intercept2")
+    return check_stack(LinearStack(**{n: z[n] for n in names}), path)
+
+
+def _load_image(path: Path, expect_sha: str | None = None) -> LinearStack | None:
+    """The run-time image (numpy arrays, ``allow_pickle=False``); None if it is for another file."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            header = json.loads(z["header"].tobytes().decode())
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                what = header.get("format") if isinstance(header, dict) else header
+                raise ModelError(f"{path}: model format {what!r}, expected {FORMAT}")
+            if expect_sha is not None and header.get("skops_sha256") != expect_sha:
+                return None
+            return _stack_from(z, path)
+    except ModelError:
+        raise
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"{path}: damaged model image: {exc}") from None
+
+
+def _load_skops(path: Path, card: dict) -> LinearStack:
     import skops.io as sio
 
-    untrusted = sio.get_untrusted_types(file=path)
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # noqa: BLE001 - any failure to parse the file is a damaged model
+        raise ModelError(f"{path}: damaged skops file: {exc}") from None
     refused = [t for t in untrusted if t not in ALLOWED_TYPES]
     if refused:
         raise UnsafeModelError(
             f"{path}: refusing to load types outside junkfilter's allow-list: {', '.join(refused)}"
         )
-    estimator = sio.load(path, trusted=[t for t in untrusted if t in ALLOWED_TYPES])
-    if not hasattr(estimator, "stack"):
+    try:
+        estimator = sio.load(path, trusted=[t for t in untrusted if t in ALLOWED_TYPES])
+        stack = estimator.stack() if hasattr(estimator, "stack") else None
+    except Exception as exc:  # noqa: BLE001 - e.g. a scikit-learn version that cannot read it
+        made = card.get("sklearn_version", "an unknown version")
+        raise ModelError(
+            f"{path}: cannot load the model ({type(exc).__name__}: {exc}); it was made with "
+            f"scikit-learn {made}, this is {_sklearn_version()}: retrain it or install that version"
+        ) from None
+    if not isinstance(stack, LinearStack):
         raise UnsafeModelError(f"{path}: not a junkfilter model ({type(estimator).__name__})")
-    return estimator.stack()
+    return check_stack(stack, path)
 
 
 def _load_pickle(path: Path, trust_pickle: bool) -> LinearStack:
@@ -159,11 +207,14 @@ def _load_pickle(path: Path, trust_pickle: bool) -> LinearStack:
         )
     import joblib
 
-    obj = joblib.load(path)
+    try:
+        obj = joblib.load(path)
+    except Exception as exc:  # noqa: BLE001 - the user vouched for it; still no traceback
+        raise ModelError(f"{path}: cannot load pickle: {type(exc).__name__}: {exc}") from None
     stack = obj.stack() if hasattr(obj, "stack") else obj
     if not isinstance(stack, LinearStack):
         raise ModelError(f"{path}: not a junkfilter model ({type(obj).__name__})")
-    return stack
+    return check_stack(stack, path)
 
 
 def read_card(path: Path) -> dict:
@@ -171,43 +222,68 @@ def read_card(path: Path) -> dict:
     if not card_path.exists():
         return {}
     try:
-        return json.loads(card_path.read_text())
+        card = json.loads(card_path.read_text())
     except (OSError, ValueError):
         return {}
+    return card if isinstance(card, dict) else {}
 
 
-def _check_versions(card: dict, path: Path) -> None:
+def _sklearn_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - a hard dependency
+        return "none"
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, ModelVersionWarning, stacklevel=4)
+
+
+def _check_versions(card: dict, path: Path, kind: str) -> None:
+    """Warn when the model card says the model was made with other versions, or other bytes."""
     from junkfilter import __version__
 
     trained = str(card.get("junkfilter_version", ""))
     if trained and trained.split(".")[:2] != __version__.split(".")[:2]:
-        warnings.warn(
-            f"{path} was trained with junkfilter {trained}, this is {__version__}; "
-            "retrain it if results look wrong",
-            stacklevel=3,
-        )
+        _warn(f"{path} was trained with junkfilter {trained}, this is {__version__}; "
+              "retrain it if results look wrong")  # fmt: skip
+    made = str(card.get("sklearn_version", ""))
+    if kind == "skops" and made and made.split(".")[:2] != _sklearn_version().split(".")[:2]:
+        _warn(f"{path} was saved with scikit-learn {made}, this is {_sklearn_version()}; "
+              "if it does not load, retrain it")  # fmt: skip
+    shas = card.get("sha256")
+    recorded = shas.get(path.name) if isinstance(shas, dict) else None
+    if recorded and recorded != sha256(path):
+        _warn(f"{path} does not match the SHA-256 in its model card: the file was changed")
 
 
 def load_model(path: str | Path | None = None, *, trust_pickle: bool = False):
-    """Load a model file; return ``(LinearStack, card)``. Never runs code from the file."""
+    """Load a model file; return ``(LinearStack, card)``. Never runs code from the file
+    (unless ``trust_pickle`` and the file is a pickle)."""
     path = default_model_path() if path is None else Path(path)
     if not path.is_file():
-        raise ModelError(f"model file not found: {path}")
+        what = "is a folder, not a model file" if path.is_dir() else "not found"
+        raise ModelError(f"model file {what}: {path}")
     try:
         kind = _kind(path)
+        card = read_card(path)
+        _check_versions(card, path, kind)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise ModelError(f"{path}: cannot read model file: {exc}") from exc
-    card = read_card(path)
-    _check_versions(card, path)
+        raise ModelError(f"{path}: cannot read model file: {exc}") from None
     if kind == "image":
         return _load_image(path), card
     if kind == "skops":
         image = companions(path)[0]
         if image.exists():
-            stack = _load_image(image, expect_sha=sha256(path))
+            try:
+                stack = _load_image(image, expect_sha=sha256(path))
+            except ModelError:
+                stack = None  # a damaged image: the .skops file itself decides
             if stack is not None:
                 return stack, card
-        return _load_skops(path), card
+        return _load_skops(path, card), card
     if kind == "pickle":
         return _load_pickle(path, trust_pickle), card
     raise ModelError(f"{path}: not a junkfilter model file (expected .skops or .npz)")

@@ -26,8 +26,13 @@ def split_of(doc_id: str) -> str:
     return "valid" if zlib.crc32(doc_id.encode("utf-8")) % 5 == 0 else "train"
 
 
+def page_of(doc: Document) -> str:
+    """The page a document renders (renderings of one page share it)."""
+    return str(doc.meta.get("page", doc.id))
+
+
 def doc_split(doc: Document) -> str:
-    return doc.meta.get("split") or split_of(doc.meta.get("page", doc.id))
+    return doc.meta.get("split") or split_of(page_of(doc))
 
 
 @dataclass
@@ -45,8 +50,10 @@ class TrainingSet:
         rows = featurize(paragraphs)
         y = np.asarray([str(lab) for d in self.docs for lab in d.labels])
         groups = group_ids(paragraphs)
-        w = np.repeat(np.asarray(self.weights, dtype=np.float64), [len(d.texts) for d in self.docs])
-        return rows, y, groups, w
+        lengths = [len(d.texts) for d in self.docs]
+        w = np.repeat(np.asarray(self.weights, dtype=np.float64), lengths)
+        pages = np.repeat(np.asarray([page_of(d) for d in self.docs]), lengths)
+        return rows, y, groups, w, pages
 
 
 def document_weight(doc: Document, own_weight: float) -> float:
@@ -62,12 +69,12 @@ def fit(docs: Sequence[Document], *, own_weight=3.0, params: dict | None = None,
 
     t0 = time.perf_counter()
     data = TrainingSet(list(docs), [document_weight(d, own_weight) for d in docs])
-    rows, y, groups, w = data.arrays()
+    rows, y, groups, w, pages = data.arrays()
     X = rows.to_scipy()
     log(f"features: {X.shape[0]} paragraphs x {X.shape[1]} columns "
         f"({time.perf_counter() - t0:.1f} s)")  # fmt: skip
     estimator = StackedClassifier(**(params or {}))
-    estimator.fit(X, y, groups=groups, sample_weight=w)
+    estimator.fit(X, y, groups=groups, sample_weight=w, cv_groups=pages)
     summary = {
         "documents": len(docs),
         "paragraphs": int(len(y)),
