@@ -1,4 +1,4 @@
-"""junkfilter: keep the article prose of scraped web text, drop comments, spam, bios and boilerplate.
+"""junkfilter: keep the article prose of scraped web text; drop comments, spam, bios, boilerplate.
 
 >>> import junkfilter
 >>> jf = junkfilter.load()                       # the shipped model, loaded once

@@ -11,10 +11,12 @@ import typer
 from junkfilter.cli import KeepOpt, ModelOpt, ThresholdOpt, TrustOpt, _filter_obj, app, fail
 
 DataArg = Annotated[
-    list[str], typer.Argument(help="Labelled JSON Lines files or folders (training_data/, corpora).")
+    list[str],
+    typer.Argument(help="Labelled JSON Lines files or folders (training_data/, corpora)."),
 ]
 SplitOpt = Annotated[
-    str, typer.Option(help="Which documents: train, valid or all (see `junkfilter.train.split_of`).")
+    str,
+    typer.Option(help="Which documents: train, valid or all (see `junkfilter.train.split_of`)."),
 ]
 
 
@@ -108,7 +110,9 @@ def corpus(
                       "$JUNKFILTER_SHARED or ../shared].")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the labelled "
                       "documents.")] = Path("build/corpus"),
-    renderers: Annotated[str, typer.Option(help="Comma-separated renderers.")] = "blocks,inscriptis",
+    renderers: Annotated[str, typer.Option(help="Comma-separated renderers.")] = (
+        "blocks,inscriptis"
+    ),
     sources: Annotated[str | None, typer.Option(help="Comma-separated sources [default: "
                        "all].")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many pages a source.")] = None,
@@ -118,7 +122,8 @@ def corpus(
     try:
         from junkfilter.corpus.build import build_corpus, default_shared_dir
     except ImportError as exc:
-        raise fail(f"the corpus tools need extras: pip install 'junkfilter[corpus]' ({exc})")
+        hint = "pip install 'junkfilter[corpus]'"
+        raise fail(f"the corpus tools need extras: {hint} ({exc})") from None
     shared = shared or default_shared_dir()
     if not Path(shared, "data").is_dir():
         raise fail(f"no data folder under {shared}", 2)

@@ -113,5 +113,6 @@ def check(doc: Document) -> list[str]:
             problems.append(f"{doc.id}: paragraph {i} segments as {a[:60]!r}, labelled {b[:60]!r}")
             break
     if len(got) != len(doc.texts):
-        problems.append(f"{doc.id}: {len(got)} paragraphs after segmentation, {len(doc.texts)} given")
+        n_got, n_given = len(got), len(doc.texts)
+        problems.append(f"{doc.id}: {n_got} paragraphs after segmentation, {n_given} given")
     return problems

@@ -83,12 +83,13 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
             oof[test] = block
         return oof
 
-    def fit(self, X, y, groups=None, sample_weight=None, cv_groups=None):
+    def fit(self, X, y, groups=None, sample_weight=None, cv_groups=None, stage2_weight=None):
         """Fit both stages.
 
         ``groups`` names each row's document (a document's rows are contiguous); ``cv_groups``
         (default: ``groups``) names what must not be split across folds — the page, when the same
         page appears rendered several ways, so that no page scores itself out of fold.
+        ``stage2_weight`` (default: ``sample_weight``) weighs rows in stage 2 only.
         """
         X, y = validate_data(self, X, y, accept_sparse="csr")
         check_classification_targets(y)
@@ -109,7 +110,8 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = stage1.n_iter_
 
         stage2 = LogisticRegression(C=self.c_stage2, max_iter=2000, class_weight=self.class_weight)
-        stage2.fit(context_features(oof, groups), y, sample_weight=sw)
+        sw2 = sw if stage2_weight is None else np.asarray(stage2_weight, dtype=np.float64)
+        stage2.fit(context_features(oof, groups), y, sample_weight=sw2)
         self.coef2_, self.intercept2_ = _as_columns(stage2.coef_, stage2.intercept_)
         return self
 

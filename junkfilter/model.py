@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 _EPS = 1e-6
 
 
@@ -63,15 +62,25 @@ def _group_cummean(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return (cs - before) / count
 
 
+def _group_bounds(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First row and one-past-last row of each row's group (groups non-decreasing)."""
+    n = len(groups)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    ends = np.r_[starts[1:], n]
+    sizes = ends - starts
+    return np.repeat(starts, sizes), np.repeat(ends, sizes)
+
+
 def _window_mean(p: np.ndarray, groups: np.ndarray, radius: int) -> np.ndarray:
-    total = p.copy()
-    count = np.ones((p.shape[0], 1))
-    ones = np.ones((p.shape[0], 1))
-    for k in range(1, radius + 1):
-        for s in (k, -k):
-            total += _shift(p, groups, s)
-            count += _shift(ones, groups, s)
-    return total / count
+    """Mean of rows ``i - radius .. i + radius`` within each row's group (cumulative sums)."""
+    n = p.shape[0]
+    first, end = _group_bounds(groups)
+    idx = np.arange(n)
+    lo = np.maximum(idx - radius, first)
+    hi = np.minimum(idx + radius + 1, end)
+    cs = np.zeros((n + 1, p.shape[1]))
+    np.cumsum(p, axis=0, out=cs[1:])
+    return (cs[hi] - cs[lo]) / (hi - lo)[:, None]
 
 
 def context_features(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:

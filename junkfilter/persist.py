@@ -26,7 +26,7 @@ import numpy as np
 
 from junkfilter.model import LinearStack
 
-FORMAT = "junkfilter-linear-stack/1"
+FORMAT = "junkfilter-linear-stack/2"
 ALLOWED_TYPES = ("junkfilter.estimator.StackedClassifier",)
 """Types a ``.skops`` model may contain besides numpy arrays and Python built-ins."""
 DEFAULT_NAME = "junkfilter.skops"

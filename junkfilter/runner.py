@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from junkfilter.clean import JunkFilter, assemble
-from junkfilter.inputs import Item, Skip, expand, is_jsonl, read_jsonl, read_text
+from junkfilter.inputs import Item, Skip
 
 BATCH_CHARS = 1 << 21
 BATCH_ITEMS = 256
@@ -107,20 +107,6 @@ class Summary:
             f"dropped {dropped:,} ({fmt(self.dropped)}); {mb:.1f} M chars in "
             f"{self.seconds:.1f} s ({rate:.1f} M chars/s)"
         )
-
-
-def items_of(paths: list[str], jsonl: bool | None, text_field: str) -> Iterator[Item | Skip]:
-    """Every item (or skip) of the given paths, in order."""
-    for entry in expand(paths):
-        if isinstance(entry, Skip):
-            yield entry
-            continue
-        path, name, _root = entry
-        as_jsonl = is_jsonl(path) if jsonl is None else jsonl
-        if as_jsonl:
-            yield from read_jsonl(path, name, text_field)
-        else:
-            yield from read_text(path, name)
 
 
 def batches(entries: Iterable[Item | Skip]) -> Iterator[list[Item | Skip]]:

@@ -79,19 +79,36 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
     return lo >= WRAP_MIN and hi <= WRAP_MAX and hi - lo <= WRAP_SPREAD
 
 
-def _blocks(text: str, pos: int):
-    """Yield lists of non-blank line spans, one list per blank-line-separated block."""
+_LINE_CONTENT = re.compile(r"\S(?:[^\r\n]*\S)?")
+"""A line's content without its leading and trailing whitespace (never spans a line break)."""
+
+
+def _starts_block(text: str, prev_end: int, start: int) -> bool:
+    """Whether the whitespace gap ``text[prev_end:start]`` holds a blank line (2+ line breaks)."""
+    width = start - prev_end
+    if width == 1:
+        return False
+    gap = text[prev_end:start]
+    if width == 2:
+        return gap[0] in "\r\n" and gap[1] in "\r\n" and gap != "\r\n"
+    return gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2
+
+
+def _blocks(text: str, pos: int) -> list[list[tuple[int, int]]]:
+    """Non-blank line spans, grouped into blank-line-separated blocks."""
+    blocks: list[list[tuple[int, int]]] = []
     block: list[tuple[int, int]] = []
-    for s, e in iter_lines(text, pos):
-        s, e = _strip_span(text, s, e)
-        if s == e:
-            if block:
-                yield block
-                block = []
-        else:
-            block.append((s, e))
+    prev_end = pos
+    for m in _LINE_CONTENT.finditer(text, pos):
+        s, e = m.span()
+        if block and _starts_block(text, prev_end, s):
+            blocks.append(block)
+            block = []
+        block.append((s, e))
+        prev_end = e
     if block:
-        yield block
+        blocks.append(block)
+    return blocks
 
 
 def span_iter(text: str):
@@ -105,8 +122,9 @@ def span_iter(text: str):
             yield block[0]
             continue
         lengths = [e - s for s, e in block]
-        marker = any(_LIST_MARKER.match(text, s, min(e, s + 8)) for s, e in block)
-        if _is_hard_wrapped(lengths, marker):
+        if _is_hard_wrapped(lengths, False) and not any(
+            _LIST_MARKER.match(text, s, min(e, s + 8)) for s, e in block
+        ):
             yield block[0][0], block[-1][1]
         else:
             yield from block

@@ -9,7 +9,7 @@ def test_taxonomy():
     assert [str(lab) for lab in LABELS] == [
         "content", "title", "metadata", "comment", "spam", "bio", "boilerplate"
     ]
-    assert DEFAULT_KEEP == {Label.CONTENT, Label.TITLE}
+    assert {Label.CONTENT, Label.TITLE} == DEFAULT_KEEP
     assert set(DESCRIPTIONS) == set(LABELS)
     assert Label.CONTENT == "content"
 

@@ -1,8 +1,12 @@
 """Segmentation: exact spans that tile the input, front matter, line modes."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from junkfilter.segment import gaps, segment
+from junkfilter.segment import gaps, segment, span_iter
+
+from . import reference_segment
 
 
 def tiles(text):
@@ -64,3 +68,17 @@ def test_empty_and_whitespace():
 def test_long_line():
     text = "x" * 1_000_000 + "\n\nend"
     assert [len(t) for t in tiles(text)] == [1_000_000, 3]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Bb c", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x1c",
+                                 "\u2028", "\x85", "---", "...", "- x", "word " * 12, "é"]),
+                max_size=40).map("".join))
+def test_single_scan_equals_reference(text):
+    assert list(span_iter(text)) == list(reference_segment.span_iter(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_single_scan_equals_reference_any_text(text):
+    assert list(span_iter(text)) == list(reference_segment.span_iter(text))

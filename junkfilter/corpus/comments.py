@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from junkfilter.corpus.sources import data_dir, _records
+from junkfilter.corpus.sources import _records, data_dir
 from junkfilter.documents import Document
 from junkfilter.labels import Label
 from junkfilter.segment import segment

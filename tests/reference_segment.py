@@ -1,0 +1,132 @@
+"""Reference copy of segment.py before the single-regex line scan (used by tests only).
+
+Text -> paragraphs with exact character spans.
+
+The paragraphs returned by :func:`segment` and the whitespace gaps between them tile the input:
+``text[p.start:p.end] == p.text`` for every paragraph, paragraphs are in order and do not overlap,
+and everything outside them is whitespace. Nothing is normalised; the input is never copied
+beyond the paragraph strings themselves.
+
+Rules, in order:
+
+1. A leading front-matter block (``---`` on the first line, closed by ``---`` or ``...``) is one
+   paragraph.
+2. Blank lines (only spaces/tabs/other whitespace) separate blocks. ``\\r\\n``, ``\\n`` and a lone
+   ``\\r`` all end a line.
+3. A block of several lines is split into one paragraph per line, unless it looks hard-wrapped
+   (every line but the last of similar, prose-like length and none starting with a list marker),
+   in which case it stays one paragraph.
+
+All scanning is linear in the input; no regular expression here can backtrack.
+"""
+
+from __future__ import annotations
+
+import re
+
+from junkfilter.paragraph import Paragraph  # noqa: F401
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·>|#]|\d{1,3}[.)])[ \t]")
+_FRONT_MATTER_OPEN = ("---",)
+_FRONT_MATTER_CLOSE = ("---", "...")
+_MAX_FRONT_MATTER_LINES = 200
+
+WRAP_MIN, WRAP_MAX, WRAP_SPREAD = 40, 120, 30
+"""A block is hard-wrapped when all its lines but the last are WRAP_MIN..WRAP_MAX characters long
+and differ by at most WRAP_SPREAD characters."""
+
+
+def iter_lines(text: str, pos: int = 0):
+    """Yield ``(start, end)`` of each line (without its line break) from ``pos``."""
+    n = len(text)
+    while pos <= n:
+        m = _LINE_BREAK.search(text, pos)
+        if m is None:
+            if pos < n:
+                yield pos, n
+            return
+        yield pos, m.start()
+        pos = m.end()
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` to exclude leading and trailing whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _front_matter_end(text: str) -> int:
+    """End offset of a leading ``---`` front-matter block, or 0 if there is none."""
+    lines = iter_lines(text)
+    first = next(lines, None)
+    if first is None or text[first[0] : first[1]].strip("\ufeff \t") not in _FRONT_MATTER_OPEN:
+        return 0
+    for count, (s, e) in enumerate(lines):
+        if count >= _MAX_FRONT_MATTER_LINES:
+            return 0
+        if text[s:e].strip() in _FRONT_MATTER_CLOSE:
+            return e
+    return 0
+
+
+def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
+    if len(lengths) < 2 or starts_with_marker:
+        return False
+    body = lengths[:-1]
+    lo, hi = min(body), max(body)
+    return lo >= WRAP_MIN and hi <= WRAP_MAX and hi - lo <= WRAP_SPREAD
+
+
+def _blocks(text: str, pos: int):
+    """Yield lists of non-blank line spans, one list per blank-line-separated block."""
+    block: list[tuple[int, int]] = []
+    for s, e in iter_lines(text, pos):
+        s, e = _strip_span(text, s, e)
+        if s == e:
+            if block:
+                yield block
+                block = []
+        else:
+            block.append((s, e))
+    if block:
+        yield block
+
+
+def span_iter(text: str):
+    """Yield ``(start, end)`` spans of paragraphs (see module docs for the rules)."""
+    pos = _front_matter_end(text)
+    if pos:
+        s, e = _strip_span(text, 0, pos)
+        yield s, e
+    for block in _blocks(text, pos):
+        if len(block) == 1:
+            yield block[0]
+            continue
+        lengths = [e - s for s, e in block]
+        marker = any(_LIST_MARKER.match(text, s, min(e, s + 8)) for s, e in block)
+        if _is_hard_wrapped(lengths, marker):
+            yield block[0][0], block[-1][1]
+        else:
+            yield from block
+
+
+def segment(text: str) -> list[Paragraph]:
+    """Split ``text`` into :class:`Paragraph` objects with exact spans."""
+    return [
+        Paragraph(text=text[s:e], start=s, end=e, index=i)
+        for i, (s, e) in enumerate(span_iter(text))
+    ]
+
+
+def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
+    """The spans between paragraphs (including before the first and after the last)."""
+    out, pos = [], 0
+    for p in paragraphs:
+        out.append((pos, p.start))
+        pos = p.end
+    out.append((pos, len(text)))
+    return out
