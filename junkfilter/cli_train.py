@@ -117,6 +117,8 @@ def corpus(
                        "all].")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many pages a source.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 2,
+    comments: Annotated[Path | None, typer.Option(help="Also write real comment threads "
+                        "(comments.jsonl.gz) here.")] = Path("build/extra/comments.jsonl.gz"),
 ) -> None:
     """Render real pages (HTML + gold text) and align them into labelled paragraphs."""
     try:
@@ -134,3 +136,9 @@ def corpus(
         limit=limit, jobs=jobs,
     )  # fmt: skip
     typer.echo(json.dumps(report, indent=2))
+    if comments is not None:
+        from junkfilter.corpus.comments import comment_threads
+        from junkfilter.documents import check, write_documents
+
+        threads = [d for d in comment_threads(shared) if not check(d)]
+        typer.echo(f"{write_documents(comments, threads)} comment threads -> {comments}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_EPS = 1e-6
+_EPS = 1e-3  # floor of the log-probability features: no extrapolation from tiny values
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -123,6 +123,7 @@ class LinearStack:
     intercept1: np.ndarray
     coef2: np.ndarray
     intercept2: np.ndarray
+    stage1_weight: float = 0.0
 
     def stage1_proba(self, X) -> np.ndarray:
         """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
@@ -137,8 +138,10 @@ class LinearStack:
         """Calibrated class probabilities (columns in ``classes`` order)."""
         p1 = self.stage1_proba(X)
         groups = np.zeros(p1.shape[0], dtype=np.int64) if groups is None else dense_groups(groups)
-        z = context_features(p1, groups) @ self.coef2 + self.intercept2
-        return _softmax(z)
+        p2 = _softmax(context_features(p1, groups) @ self.coef2 + self.intercept2)
+        if self.stage1_weight:
+            p2 = self.stage1_weight * p1 + (1.0 - self.stage1_weight) * p2
+        return p2
 
 
 def dense_groups(groups) -> np.ndarray:

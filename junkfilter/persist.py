@@ -26,7 +26,7 @@ import numpy as np
 
 from junkfilter.model import LinearStack
 
-FORMAT = "junkfilter-linear-stack/2"
+FORMAT = "junkfilter-linear-stack/3"
 ALLOWED_TYPES = ("junkfilter.estimator.StackedClassifier",)
 """Types a ``.skops`` model may contain besides numpy arrays and Python built-ins."""
 DEFAULT_NAME = "junkfilter.skops"
@@ -105,6 +105,7 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
             intercept1=stack.intercept1,
             coef2=stack.coef2,
             intercept2=stack.intercept2,
+            stage1_weight=np.float64(stack.stage1_weight),
         )
     card = dict(card or {})
     card.update(
@@ -152,7 +153,9 @@ def check_stack(stack: LinearStack, path: Path) -> LinearStack:
 
 def _stack_from(z, path: Path) -> LinearStack:
     names = ("classes", "coef1", "intercept1", "coef2", "intercept2")
-    return check_stack(LinearStack(**{n: z[n] for n in names}), path)
+    arrays = {n: z[n] for n in names}
+    weight = float(z["stage1_weight"]) if "stage1_weight" in z.files else 0.0
+    return check_stack(LinearStack(**arrays, stage1_weight=weight), path)
 
 
 def _load_image(path: Path, expect_sha: str | None = None) -> LinearStack | None:
