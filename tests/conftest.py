@@ -66,3 +66,10 @@ def default_filter():
     import junkfilter
 
     return junkfilter.load()
+
+
+def training_texts() -> list[str]:
+    """The document texts of training_data/ (for tests that need realistic input)."""
+    from junkfilter.documents import read_documents
+
+    return [d.text for d in read_documents([TRAINING_DATA])]

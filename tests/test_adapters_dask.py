@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from pathlib import Path
 
 import pytest
 
@@ -20,16 +19,11 @@ from distributed import Client, LocalCluster  # noqa: E402
 from junkfilter.adapters import LazyFilter, load_counts  # noqa: E402
 from junkfilter.adapters.dask import clean_bag, clean_dataframe  # noqa: E402
 
-TRAINING_DATA = Path(__file__).resolve().parent.parent / "training_data"
+from .conftest import training_texts  # noqa: E402
 
 
 def _texts() -> list[str]:
-    texts = []
-    for path in sorted(TRAINING_DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                texts.append(rec.get("joiner", "\n\n").join(p["text"] for p in rec["paragraphs"]))
+    texts = training_texts()
     return (texts * 4)[:48]
 
 

@@ -18,16 +18,11 @@ from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
 
 from junkfilter.adapters.datatrove import JunkFilterFormatter, ProseFilter  # noqa: E402
 
-TRAINING_DATA = Path(__file__).resolve().parent.parent / "training_data"
+from .conftest import training_texts  # noqa: E402
 
 
 def _texts() -> list[str]:
-    texts = []
-    for path in sorted(TRAINING_DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                texts.append(rec.get("joiner", "\n\n").join(p["text"] for p in rec["paragraphs"]))
+    texts = training_texts()
     return (texts * 3)[:30]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from pathlib import Path
 
 import pytest
 
@@ -17,17 +16,12 @@ from datasets.fingerprint import Hasher  # noqa: E402
 from junkfilter.adapters import clear_cache, load_counts  # noqa: E402
 from junkfilter.adapters.hf import HFCleaner  # noqa: E402
 
-TRAINING_DATA = Path(__file__).resolve().parent.parent / "training_data"
+from .conftest import training_texts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def texts():
-    texts = []
-    for path in sorted(TRAINING_DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                texts.append(rec.get("joiner", "\n\n").join(p["text"] for p in rec["paragraphs"]))
+    texts = training_texts()
     if not texts:
         pytest.skip("training_data/ has no documents yet")
     return (texts * 3)[:30]

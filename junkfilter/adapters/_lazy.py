@@ -91,7 +91,10 @@ class LazyFilter:
 
     @property
     def key(self) -> tuple:
-        return (self.path, self.config, self.trust_pickle)
+        """Cache key; its ``repr`` is the same in every process (``keep`` sorted, not a set)."""
+        c = self.config
+        keep = tuple(sorted(str(k) for k in c.keep))
+        return (self.path, keep, c.threshold, c.batch_size, self.trust_pickle)
 
     def get(self) -> JunkFilter:
         """The loaded filter: from this process's cache, else loaded now (once)."""
