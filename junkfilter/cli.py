@@ -5,12 +5,18 @@ Exit codes: 0 all input processed; 1 some input skipped or a failure; 2 usage er
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+# One BLAS thread per process (set before numpy is first imported, by a command): the matrices
+# are small, and -j N already runs N processes.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 app = typer.Typer(
     help="Keep the article prose of scraped web text; drop comments, spam, bios and boilerplate.",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from junkfilter.clean import JunkFilter, assemble
 from junkfilter.inputs import Item, Skip
 
-BATCH_CHARS = 1 << 21
+BATCH_CHARS = 1 << 18
 BATCH_ITEMS = 256
 
 
