@@ -101,10 +101,25 @@ class ClassReport:
 
     labels: Sequence[str]
     confusion: Counter = field(default_factory=Counter)
+    confidences: list[tuple[float, bool]] = field(default_factory=list)
 
-    def add(self, gold: Iterable[str], predicted: Iterable[str]) -> None:
-        for g, p in zip(gold, predicted):
-            self.confusion[(str(g), str(p))] += 1
+    def add(self, gold: Iterable[str], predicted: Iterable[str], probabilities=()) -> None:
+        """Count gold/predicted pairs; ``probabilities`` (of the predicted labels) feed the ECE."""
+        pairs = [(str(g), str(p)) for g, p in zip(gold, predicted)]
+        self.confusion.update(pairs)
+        self.confidences += [(float(c), g == p) for c, (g, p) in zip(probabilities, pairs)]
+
+    def calibration_error(self, bins: int = 10) -> float:
+        """Expected calibration error of the predicted label's probability (equal-width bins)."""
+        ece, n = 0.0, len(self.confidences)
+        for b in range(bins):
+            lo, hi = b / bins, (b + 1) / bins
+            inside = [(c, ok) for c, ok in self.confidences if lo < c <= hi or (b == 0 and c == 0)]
+            if inside:
+                mean_conf = sum(c for c, _ in inside) / len(inside)
+                accuracy = sum(ok for _, ok in inside) / len(inside)
+                ece += len(inside) / n * abs(mean_conf - accuracy)
+        return ece
 
     def scores(self, label: str) -> dict:
         tp = self.confusion[(label, label)]
@@ -122,6 +137,7 @@ class ClassReport:
         correct = sum(v for (g, p), v in self.confusion.items() if g == p)
         return {
             "accuracy": round(correct / total, 4) if total else 0.0,
+            "calibration_error": round(self.calibration_error(), 4),
             "per_class": per_class,
             "confusion": {g: {p: self.confusion[(g, p)] for p in self.labels} for g in self.labels},
         }
@@ -135,6 +151,7 @@ class ClassReport:
                     f"{lab:<12} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
                     f"{s['support']:>8}"
                 )
+        rows.append(f"expected calibration error (10 bins): {self.calibration_error():.4f}")
         header = "gold \\ pred  " + " ".join(f"{lab[:6]:>6}" for lab in self.labels)
         rows += ["", header]
         for g in self.labels:
@@ -166,7 +183,7 @@ def evaluate_documents(docs, classify_many: Callable, keep: Iterable[Label], bat
         for doc, text, paras in zip(chunk, texts, classify_many(texts)):
             gold_text = doc.meta.get("gold") or keep_labels_text(doc.texts, doc.labels, keep)
             if len(paras) == len(doc.labels):
-                report.add(doc.labels, [p.label for p in paras])
+                report.add(doc.labels, [p.label for p in paras], [p.probability for p in paras])
             f1["junkfilter"].add(assemble(text, paras), gold_text)
             f1["keep-all"].add(text, gold_text)
             f1["c4-lines"].add(c4_line_filter(text), gold_text)

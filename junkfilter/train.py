@@ -87,16 +87,3 @@ def fit(docs: Sequence[Document], *, own_weight=3.0, params: dict | None = None,
     }
     log(f"fitted in {summary['seconds']} s")
     return estimator, summary
-
-
-def calibration_error(proba: np.ndarray, y_idx: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error of the top-class probability (equal-width bins)."""
-    conf = proba.max(axis=1)
-    correct = proba.argmax(axis=1) == y_idx
-    edges = np.linspace(0, 1, bins + 1)
-    ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        mask = (conf > lo) & (conf <= hi)
-        if mask.any():
-            ece += mask.mean() * abs(conf[mask].mean() - correct[mask].mean())
-    return float(ece)
