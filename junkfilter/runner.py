@@ -12,7 +12,7 @@ import multiprocessing as mp
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from junkfilter.clean import JunkFilter, assemble
@@ -165,5 +165,3 @@ def default_jobs() -> int:
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
 
-
-ProgressHook = Callable[[int, int], None]
