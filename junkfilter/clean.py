@@ -66,6 +66,18 @@ def assemble(text: str, paragraphs: Sequence[Paragraph]) -> str:
     return "".join(out)
 
 
+def verdict_counts(paragraphs: Sequence[Paragraph]) -> tuple[dict[str, int], dict[str, int]]:
+    """Kept paragraphs by label and dropped paragraphs by reason: the counters runs report."""
+    kept: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    for p in paragraphs:
+        if p.keep:
+            kept[str(p.label)] = kept.get(str(p.label), 0) + 1
+        else:
+            dropped[str(p.reason)] = dropped.get(str(p.reason), 0) + 1
+    return kept, dropped
+
+
 @dataclass
 class JunkFilter:
     """A loaded model plus a configuration: the object ingestion code calls."""

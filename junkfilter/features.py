@@ -37,7 +37,6 @@ TAIL_CHARS = 160
 
 _MASK = N_HASH - 1
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_DIGITS = str.maketrans("0123456789", "0000000000")
 _BYTE_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 _MEMO_LIMIT = 1 << 20
 _memo: dict[str, int] = {}
@@ -71,24 +70,11 @@ def _hash_list(keys: list[str]) -> np.ndarray:
     return hashes
 
 
-def _normalise(text: str) -> str:
+def _window(text: str) -> str:
+    """A paragraph's head, plus its tail when it is long: the text n-gram features read."""
     if len(text) > WINDOW + TAIL_CHARS:
-        text = text[:WINDOW] + " \u2026 " + text[-TAIL_CHARS:]
-    return text.lower().translate(_DIGITS)
-
-
-def _char_trigrams(prefixes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and row numbers of the character 3-grams of each prefix, in numpy."""
-    lengths = np.fromiter(map(len, prefixes), dtype=np.int64, count=len(prefixes))
-    joined = "".join(prefixes).encode("utf-32-le", "surrogatepass")
-    cp = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64)
-    row = np.repeat(np.arange(len(prefixes)), lengths)
-    if len(cp) < 3:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    ok = row[:-2] == row[2:]
-    h = (cp[:-2] * np.uint64(1_000_003) + cp[1:-1]) * np.uint64(1_000_003) + cp[2:]
-    h = (h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
-    return h[ok], row[:-2][ok]
+        return text[:WINDOW] + " \u2026 " + text[-TAIL_CHARS:]
+    return text
 
 
 @dataclass(slots=True)
@@ -123,14 +109,14 @@ class Rows:
 
 
 def _normalised_joined(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
-    """``"\\n".join(_normalise(t) for t in texts)``, its code points and each part's start.
+    """The windows of ``texts`` lower-cased, digits folded to ``0``, joined by line breaks;
+    its code points and each part's start.
 
     Lower-casing the joined text equals joining the lower-cased parts (the line break ends the
     context of a final sigma); when it changed a length (e.g. ``İ``), parts are lowered one by one.
     ASCII digits are folded to ``0`` on the code points (``str.translate`` is slow).
     """
-    limit = WINDOW + TAIL_CHARS
-    pre = [t if len(t) <= limit else t[:WINDOW] + " \u2026 " + t[-TAIL_CHARS:] for t in texts]
+    pre = [_window(t) for t in texts]
     joined = "\n".join(pre)
     lowered = joined.lower()
     if len(lowered) != len(joined):
@@ -189,7 +175,7 @@ def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarr
 
 
 def _prefix_trigrams(cp, starts, lens) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_char_trigrams` of ``"^" + part[:PREFIX_CHARS]`` of each part of the joined text."""
+    """Hashes and row numbers of the character 3-grams of ``"^" + part[:PREFIX_CHARS]``."""
     take = np.minimum(lens, PREFIX_CHARS) + 1
     row = np.repeat(np.arange(len(starts)), take)
     first = np.r_[0, np.cumsum(take)[:-1]]

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from junkfilter.clean import JunkFilter, assemble
+from junkfilter.clean import JunkFilter, assemble, verdict_counts
 from junkfilter.inputs import Item, Skip
 
 BATCH_CHARS = 1 << 18
@@ -60,13 +60,7 @@ def process_batch(items: list[Item]) -> list[Result]:
     texts = [it.text for it in items]
     out = []
     for item, text, paras in zip(items, texts, jf.classify_many(texts)):
-        kept: dict[str, int] = {}
-        dropped: dict[str, int] = {}
-        for p in paras:
-            if p.keep:
-                kept[str(p.label)] = kept.get(str(p.label), 0) + 1
-            else:
-                dropped[p.reason] = dropped.get(p.reason, 0) + 1
+        kept, dropped = verdict_counts(paras)
         rejected = _rejected_records(item, paras) if _WORKER["rejected"] else None
         out.append(Result(assemble(text, paras), len(paras), kept, dropped, rejected))
     return out

@@ -140,13 +140,9 @@ def _rebuild(path, keep, threshold, batch_size, trust_pickle, digest) -> LazyFil
 
 def paragraph_stats(text: str, cleaned: str, paragraphs: Sequence[Paragraph]) -> dict[str, Any]:
     """Per-document stats, the same fields ``junkfilter filter --stats`` writes."""
-    kept: dict[str, int] = {}
-    dropped: dict[str, int] = {}
-    for p in paragraphs:
-        if p.keep:
-            kept[str(p.label)] = kept.get(str(p.label), 0) + 1
-        else:
-            dropped[str(p.reason)] = dropped.get(str(p.reason), 0) + 1
+    from junkfilter.clean import verdict_counts
+
+    kept, dropped = verdict_counts(paragraphs)
     return {"chars_in": len(text), "chars_out": len(cleaned), "paragraphs": len(paragraphs),
             "kept": kept, "dropped": dropped}  # fmt: skip
 
