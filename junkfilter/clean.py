@@ -22,7 +22,7 @@ import numpy as np
 from junkfilter.config import Config
 from junkfilter.features import featurize, group_ids
 from junkfilter.labels import Label
-from junkfilter.model import LinearStack
+from junkfilter.model import Stack
 from junkfilter.paragraph import Paragraph
 from junkfilter.segment import segment
 
@@ -66,6 +66,26 @@ def assemble(text: str, paragraphs: Sequence[Paragraph]) -> str:
     return "".join(out)
 
 
+def rescue(p_keep: np.ndarray, keep: np.ndarray, sizes: Sequence[int], share: float) -> np.ndarray:
+    """Keep flags after rescuing the documents in which no paragraph was kept.
+
+    ``sizes`` are the documents' paragraph counts (rows in order). In a document with nothing
+    kept, the paragraphs with ``p_keep >= share * (the document's best p_keep)`` are kept.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    if not share or not len(keep):
+        return keep
+    nonempty = sizes > 0
+    starts = np.r_[0, np.cumsum(sizes)[:-1]][nonempty]
+    lengths = sizes[nonempty]
+    empty = ~np.logical_or.reduceat(keep, starts)
+    if not empty.any():
+        return keep
+    best = np.maximum.reduceat(p_keep, starts)
+    floor = np.where(empty, share * best, np.inf)
+    return keep | (p_keep >= np.repeat(floor, lengths))
+
+
 def verdict_counts(paragraphs: Sequence[Paragraph]) -> tuple[dict[str, int], dict[str, int]]:
     """Kept paragraphs by label and dropped paragraphs by reason: the counters runs report."""
     kept: dict[str, int] = {}
@@ -82,7 +102,7 @@ def verdict_counts(paragraphs: Sequence[Paragraph]) -> tuple[dict[str, int], dic
 class JunkFilter:
     """A loaded model plus a configuration: the object ingestion code calls."""
 
-    model: LinearStack
+    model: Stack
     config: Config = field(default_factory=Config)
     card: dict = field(default_factory=dict)
 
@@ -92,15 +112,16 @@ class JunkFilter:
 
     # -- core ------------------------------------------------------------------------------------
     def _decide(
-        self, paragraphs: list[Paragraph], proba: np.ndarray, config: Config, with_proba: bool
+        self, docs: list[list[Paragraph]], proba: np.ndarray, config: Config, with_proba: bool
     ) -> None:
         """Set label, probability, keep and reason (and, if asked, all probabilities)."""
+        paragraphs = [p for d in docs for p in d]
         keep_cols = np.array([lab in config.keep for lab in self._labels])
         p_keep = proba[:, keep_cols].sum(axis=1)
         best = proba.argmax(axis=1)
         labels = np.array(self._labels, dtype=object)
         names = np.array([str(lab) for lab in self._labels], dtype=object)
-        keep = p_keep >= config.threshold
+        keep = rescue(p_keep, p_keep >= config.threshold, [len(d) for d in docs], config.rescue)
         why = best if keep_cols.all() else np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
         columns = (
             labels[best].tolist(), proba[np.arange(len(best)), best].tolist(), keep.tolist(),
@@ -126,8 +147,7 @@ class JunkFilter:
             return docs
         rows = featurize(docs)
         proba = self.model.predict_proba(rows, group_ids(docs))
-        flat = [p for d in docs for p in d]
-        self._decide(flat, proba, config, probabilities)
+        self._decide(docs, proba, config, probabilities)
         return docs
 
     def classify(self, text: str, *, keep=None, threshold=None) -> list[Paragraph]:
@@ -145,14 +165,21 @@ class JunkFilter:
         paragraphs = self.classify(text, keep=config.keep, threshold=config.threshold)
         kept = Counter(str(p.label) for p in paragraphs if p.keep)
         dropped = Counter(p.reason for p in paragraphs if not p.keep)
+        rescued = sum(
+            p.keep and sum(p.probabilities[k] for k in config.keep) < config.threshold
+            for p in paragraphs
+        )
         steps = [
             f"segmented {len(text)} characters into {len(paragraphs)} paragraphs",
             f"scored them with model {self.card.get('name', 'custom')} "
-            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 probabilities)",
+            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 scores and shape)",
             f"kept labels {sorted(config.keep)} with P(kept labels) >= {config.threshold}",
-            f"kept {sum(kept.values())}: {dict(kept)}; dropped {sum(dropped.values())}: "
-            f"{dict(dropped)}",
         ]
+        if rescued:
+            steps.append(f"no paragraph reached the threshold: rescued the {rescued} with "
+                         f"P(kept labels) >= {config.rescue} x the best")  # fmt: skip
+        steps.append(f"kept {sum(kept.values())}: {dict(kept)}; dropped "
+                     f"{sum(dropped.values())}: {dict(dropped)}")  # fmt: skip
         return Explanation(steps=steps, paragraphs=paragraphs, text=assemble(text, paragraphs))
 
     def pipe(self, texts: Iterable[str], batch_size: int | None = None) -> Iterator[str]:

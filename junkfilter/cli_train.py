@@ -56,6 +56,8 @@ def train(
                           "'source') relative to corpus pages.")] = 3.0,
     alpha: Annotated[float, typer.Option(help="Stage-1 L2 strength.")] = 2e-6,
     max_iter: Annotated[int, typer.Option(help="Stage-1 SGD epochs.")] = 15,
+    hidden: Annotated[int, typer.Option(help="Stage-2 hidden units (0: linear stage 2).")] = 128,
+    epochs: Annotated[int, typer.Option(help="Stage-2 training epochs.")] = 20,
     all_docs: Annotated[bool, typer.Option("--all", help="Train on validation documents too "
                         "(no held-out metrics).")] = False,
 ) -> None:
@@ -70,7 +72,8 @@ def train(
     train_docs = docs if all_docs else [d for d in docs if doc_split(d) == "train"]
     valid_docs = [] if all_docs else [d for d in docs if doc_split(d) == "valid"]
     typer.echo(f"{len(train_docs)} training documents, {len(valid_docs)} validation documents")
-    params = {"alpha": alpha, "max_iter": max_iter, "random_state": seed}
+    params = {"alpha": alpha, "max_iter": max_iter, "random_state": seed, "hidden": hidden,
+              "epochs": epochs}  # fmt: skip
     estimator, summary = fit(train_docs, own_weight=own_weight, params=params, log=typer.echo)
     card = {"name": output.stem, "training": summary, "data": [str(p) for p in data],
             "own_weight": own_weight}  # fmt: skip

@@ -18,12 +18,19 @@ class Config:
     threshold:
         A paragraph is kept when the model's probability that it belongs to one of the ``keep``
         labels is at least this. Lower keeps more (higher recall of prose), higher keeps less.
+    rescue:
+        A document in which no paragraph reaches ``threshold`` is not emptied: its paragraphs
+        whose probability is at least ``rescue`` times the document's best are kept instead
+        (the model is sure the page has junk but not that it has no article; short posts and
+        pages with an unusual layout are the usual victims). ``0`` turns this off, so such
+        documents come out empty. On the validation pages it lifts shingle F1 by about 0.01.
     batch_size:
         Documents scored together by :meth:`JunkFilter.pipe` (larger batches vectorise better).
     """
 
     keep: frozenset[Label] = field(default=DEFAULT_KEEP)
     threshold: float = 0.5
+    rescue: float = 0.5
     batch_size: int = 64
 
     def __post_init__(self) -> None:
@@ -31,6 +38,8 @@ class Config:
             object.__setattr__(self, "keep", parse_labels(self.keep))
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
+        if not 0.0 <= self.rescue <= 1.0:
+            raise ValueError(f"rescue must be between 0 and 1, got {self.rescue}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
 

@@ -16,11 +16,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from junkfilter.model import (
-    LinearStack,
+    Stack,
     _as_columns,
     _softmax,
-    context_features,
+    _trailing_dense,
     dense_groups,
+    stage2_inputs,
 )
 
 
@@ -33,8 +34,6 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         L2 strength of the stage-1 linear model (``SGDClassifier`` with log-loss).
     max_iter : int
         Epochs of stage-1 SGD.
-    c_stage2 : float
-        Inverse L2 strength of the stage-2 multinomial logistic regression.
     cv : int
         Folds, grouped by document, for the out-of-fold stage-1 probabilities.
     class_weight : dict, "balanced" or None
@@ -44,7 +43,22 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
     stage1_weight : float
         Final probabilities are ``w * stage1 + (1 - w) * stage2``. Blending keeps stage 2 from
         overruling a confident stage 1 on its neighbours' word alone (the last article paragraph
-        before a comment section); on the validation pages 0.5 beats both stages alone.
+        before a comment section) and keeps the model steadier on a renderer it never saw.
+    hidden : int
+        Hidden units of stage 2 (ReLU); 0 makes stage 2 a multinomial logistic regression.
+    min_rows_hidden : int
+        Below this many training rows stage 2 is a logistic regression whatever ``hidden`` says:
+        a network overfits a few thousand paragraphs (trained on ``training_data/`` alone it
+        learns to drop the article paragraph before a comment form).
+    epochs : int
+        Passes of stage-2 training (Adam, mini-batches of 256) when ``hidden > 0``.
+    c_stage2 : float
+        Inverse L2 strength of stage 2: ``C`` of the logistic regression, ``alpha = 1e-4 /
+        c_stage2`` of the network.
+    n_dense : int
+        The last ``n_dense`` columns of ``X`` are dense shape features that stage 2 reads too
+        (standardised); junkfilter passes its 72 dense columns, 0 gives stage 2 only the
+        stage-1 probabilities.
     """
 
     def __init__(
@@ -56,7 +70,11 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         cv=3,
         class_weight=None,
         random_state=0,
-        stage1_weight=0.5,
+        stage1_weight=0.3,
+        hidden=128,
+        min_rows_hidden=20_000,
+        epochs=20,
+        n_dense=0,
     ):
         self.alpha = alpha
         self.max_iter = max_iter
@@ -65,6 +83,10 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
         self.stage1_weight = stage1_weight
+        self.hidden = hidden
+        self.min_rows_hidden = min_rows_hidden
+        self.epochs = epochs
+        self.n_dense = n_dense
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -146,22 +168,68 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         self.coef1_ = np.ascontiguousarray(coef1, dtype=np.float32)
         self.n_iter_ = self.max_iter
 
-        stage2 = LogisticRegression(C=self.c_stage2, max_iter=2000, class_weight=self.class_weight)
+        n_dense = min(self.n_dense, X.shape[1])
+        inputs = stage2_inputs(oof, groups, _trailing_dense(X, n_dense))
         sw2 = sw if stage2_weight is None else np.asarray(stage2_weight, dtype=np.float64)
-        stage2.fit(context_features(oof, groups), y, sample_weight=sw2)
-        self.coef2_, self.intercept2_ = _as_columns(stage2.coef_, stage2.intercept_)
+        self.layers2_ = self._fit_stage2(inputs, y, sw2, n_dense)
+        self.n_dense_ = n_dense
         return self
 
-    def stack(self) -> LinearStack:
+    def _fit_stage2(self, inputs, y, sample_weight, n_dense):
+        """Stage-2 layers as ``(weights, bias)`` pairs over unscaled inputs."""
+        mean, scale = np.zeros(inputs.shape[1]), np.ones(inputs.shape[1])
+        if n_dense:  # standardise the dense block; folded back into the first layer below
+            dense = inputs[:, -n_dense:]
+            mean[-n_dense:], scale[-n_dense:] = dense.mean(axis=0), dense.std(axis=0) + 1e-6
+        scaled = (inputs - mean) / scale
+        if self.hidden and len(y) >= self.min_rows_hidden:
+            layers = self._fit_network(scaled, y, sample_weight)
+        else:
+            model = LogisticRegression(C=self.c_stage2, max_iter=2000,
+                                       class_weight=self.class_weight)  # fmt: skip
+            model.fit(scaled, y, sample_weight=sample_weight)
+            layers = [_as_columns(model.coef_, model.intercept_)]
+        W, b = layers[0]
+        layers[0] = (W / scale[:, None], b - (mean / scale) @ W)
+        return tuple(layers)
+
+    def _fit_network(self, X, y, sample_weight):
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+
+        if self.class_weight is not None:
+            from sklearn.utils.class_weight import compute_sample_weight
+
+            cw = compute_sample_weight(self.class_weight, y)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        if sample_weight is not None:  # mean 1: Adam's steps do not depend on the weights' scale
+            sample_weight = sample_weight * (len(sample_weight) / sample_weight.sum())
+        net = MLPClassifier(hidden_layer_sizes=(self.hidden,), alpha=1e-4 / self.c_stage2,
+                            batch_size=min(256, len(y)), max_iter=self.epochs, shuffle=True,
+                            random_state=self.random_state)  # fmt: skip
+        with warnings.catch_warnings():  # a fixed number of epochs is the design
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            net.fit(X, y, sample_weight=sample_weight)
+        (W0, W1), (b0, b1) = net.coefs_, net.intercepts_
+        out_W, out_b = _as_columns(W1.T, b1)  # binary: one logistic unit -> two softmax columns
+        cols = np.searchsorted(self.classes_, net.classes_)
+        W = np.zeros((W1.shape[0], len(self.classes_)))
+        b = np.full(len(self.classes_), -20.0)
+        W[:, cols], b[cols] = out_W, out_b
+        return [(W0.astype(np.float64), b0.astype(np.float64)), (W, b)]
+
+    def stack(self) -> Stack:
         """The learned arrays as a numpy-only predictor."""
         check_is_fitted(self, "coef1_")
-        return LinearStack(
+        return Stack(
             classes=self.classes_,
             coef1=self.coef1_,
             intercept1=self.intercept1_,
-            coef2=self.coef2_,
-            intercept2=self.intercept2_,
+            layers2=self.layers2_,
             stage1_weight=float(self.stage1_weight),
+            n_dense=int(self.n_dense_),
         )
 
     def predict_proba(self, X, groups=None) -> np.ndarray:

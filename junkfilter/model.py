@@ -3,13 +3,16 @@
 Stage 1 scores each paragraph from its own features (text n-grams, shape, neighbours' shape).
 Stage 2 (stacked sequential learning, Cohen & Carvalho 2005) re-scores it from the stage-1
 probabilities of itself and its neighbours, windowed means, and how far a class has already
-"started" earlier in the document (running maxima and means), so that a comment section, once it
-begins, is recognised as one. Stage 2 is trained on out-of-fold stage-1 probabilities (documents
-never score themselves), so it learns how much to trust stage 1 on unseen pages; being a
-multinomial logistic regression fitted with log-loss on held-out scores, its probabilities are
-calibrated (the model card reports the expected calibration error).
+"started" earlier in the document (running maxima and means), together with the paragraph's own
+shape columns, so that a comment section, once it begins, is recognised as one. Stage 2 is a
+one-hidden-layer network: the interactions it needs ("prose-like, but the lines around it are
+commenter names and timestamps") are products a linear stage 2 cannot express (validation
+shingle F1 0.895 -> 0.913 on blocks, 0.868 -> 0.893 on inscriptis). It is trained with log-loss
+on out-of-fold stage-1 probabilities (documents never score themselves), so it learns how much
+to trust stage 1 on unseen pages and its probabilities stay calibrated (the model card reports
+the expected calibration error).
 
-This module is numpy only: :class:`LinearStack` holds the learned arrays and predicts, so loading
+This module is numpy only: :class:`Stack` holds the learned arrays and predicts, so loading
 and running a model does not import scikit-learn or scipy. Fitting lives in
 :mod:`junkfilter.estimator`.
 """
@@ -114,16 +117,39 @@ def _as_columns(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np
     return coef.T, intercept
 
 
+def stage2_inputs(proba: np.ndarray, groups: np.ndarray, dense: np.ndarray | None) -> np.ndarray:
+    """Stage-2 inputs: :func:`context_features` and, if given, the rows' dense shape columns."""
+    ctx = context_features(proba, groups)
+    if dense is None or dense.shape[1] == 0:
+        return ctx
+    return np.hstack([ctx, np.asarray(dense, dtype=np.float64)])
+
+
+def _trailing_dense(X, n_dense: int) -> np.ndarray | None:
+    """The last ``n_dense`` columns of ``X`` (the dense block of :class:`Rows`) as an array."""
+    if not n_dense:
+        return None
+    if hasattr(X, "dense"):
+        return X.dense[:, -n_dense:]
+    part = X[:, X.shape[1] - n_dense :]
+    return part.toarray() if hasattr(part, "toarray") else np.asarray(part)
+
+
 @dataclass(slots=True)
-class LinearStack:
-    """The learned arrays of a fitted two-stage model, and numpy-only prediction with them."""
+class Stack:
+    """The learned arrays of a fitted two-stage model, and numpy-only prediction with them.
+
+    Stage 1 is linear (``coef1``, ``intercept1``). Stage 2 is a small feed-forward network over
+    :func:`stage2_inputs`: ``layers2`` is a tuple of ``(weights, bias)`` pairs with a ReLU between
+    them and a softmax after the last (one pair: a multinomial logistic regression).
+    """
 
     classes: np.ndarray
     coef1: np.ndarray  # (classes, features), float32
     intercept1: np.ndarray
-    coef2: np.ndarray
-    intercept2: np.ndarray
+    layers2: tuple[tuple[np.ndarray, np.ndarray], ...]
     stage1_weight: float = 0.0
+    n_dense: int = 0  # trailing columns of X (the dense block) that stage 2 also reads
 
     def stage1_proba(self, X) -> np.ndarray:
         """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
@@ -134,11 +160,24 @@ class LinearStack:
             z = np.asarray(X @ self.coef1.T, dtype=np.float64)
         return _softmax(z + self.intercept1)
 
+    def stage2_proba(self, inputs: np.ndarray) -> np.ndarray:
+        """Stage-2 probabilities from :func:`stage2_inputs` (hidden layers in float32)."""
+        h = inputs.astype(np.float32)
+        last = len(self.layers2) - 1
+        for i, (W, b) in enumerate(self.layers2):
+            if i == last:
+                h = h.astype(np.float64)
+            h = h @ W.astype(h.dtype, copy=False) + b
+            if i < last:
+                np.maximum(h, 0.0, out=h)
+        return _softmax(h)
+
     def predict_proba(self, X, groups=None) -> np.ndarray:
         """Calibrated class probabilities (columns in ``classes`` order)."""
         p1 = self.stage1_proba(X)
         groups = np.zeros(p1.shape[0], dtype=np.int64) if groups is None else dense_groups(groups)
-        p2 = _softmax(context_features(p1, groups) @ self.coef2 + self.intercept2)
+        inputs = stage2_inputs(p1, groups, _trailing_dense(X, self.n_dense))
+        p2 = self.stage2_proba(inputs)
         if self.stage1_weight:
             p2 = self.stage1_weight * p1 + (1.0 - self.stage1_weight) * p2
         return p2

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from junkfilter.model import LinearStack
+from junkfilter.model import Stack
 
-FORMAT = "junkfilter-linear-stack/3"
+FORMAT = "junkfilter-stack/4"
 ALLOWED_TYPES = ("junkfilter.estimator.StackedClassifier",)
 """Types a ``.skops`` model may contain besides numpy arrays and Python built-ins."""
 DEFAULT_NAME = "junkfilter.skops"
@@ -103,9 +103,9 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
             classes=np.asarray([str(c) for c in stack.classes]),
             coef1=stack.coef1.astype(np.float32),
             intercept1=stack.intercept1,
-            coef2=stack.coef2,
-            intercept2=stack.intercept2,
             stage1_weight=np.float64(stack.stage1_weight),
+            n_dense=np.int64(stack.n_dense),
+            **_layer_arrays(stack.layers2),
         )
     card = dict(card or {})
     card.update(
@@ -124,7 +124,7 @@ class ModelVersionWarning(UserWarning):
     """A model was made with other versions of junkfilter or scikit-learn than the ones running."""
 
 
-def check_stack(stack: LinearStack, path: Path) -> LinearStack:
+def check_stack(stack: Stack, path: Path) -> Stack:
     """Refuse arrays that do not fit this junkfilter, by scoring one tiny document with them."""
     from junkfilter.features import featurize, group_ids
     from junkfilter.labels import Label
@@ -151,14 +151,28 @@ def check_stack(stack: LinearStack, path: Path) -> LinearStack:
     return stack
 
 
-def _stack_from(z, path: Path) -> LinearStack:
-    names = ("classes", "coef1", "intercept1", "coef2", "intercept2")
-    arrays = {n: z[n] for n in names}
-    weight = float(z["stage1_weight"]) if "stage1_weight" in z.files else 0.0
-    return check_stack(LinearStack(**arrays, stage1_weight=weight), path)
+def _layer_arrays(layers) -> dict[str, np.ndarray]:
+    """Stage-2 layers as named arrays of the image (``w2_0``, ``b2_0``, ``w2_1``, ...)."""
+    out = {}
+    for i, (W, b) in enumerate(layers):
+        out[f"w2_{i}"], out[f"b2_{i}"] = W, b
+    return out
 
 
-def _load_image(path: Path, expect_sha: str | None = None) -> LinearStack | None:
+def _stack_from(z, path: Path) -> Stack:
+    layers, i = [], 0
+    while f"w2_{i}" in z.files:
+        layers.append((z[f"w2_{i}"], z[f"b2_{i}"]))
+        i += 1
+    stack = Stack(
+        classes=z["classes"], coef1=z["coef1"], intercept1=z["intercept1"],
+        layers2=tuple(layers), stage1_weight=float(z["stage1_weight"]),
+        n_dense=int(z["n_dense"]),
+    )  # fmt: skip
+    return check_stack(stack, path)
+
+
+def _load_image(path: Path, expect_sha: str | None = None) -> Stack | None:
     """The run-time image (numpy arrays, ``allow_pickle=False``); None if it is for another file."""
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -175,7 +189,7 @@ def _load_image(path: Path, expect_sha: str | None = None) -> LinearStack | None
         raise ModelError(f"{path}: damaged model image: {exc}") from None
 
 
-def _load_skops(path: Path, card: dict) -> LinearStack:
+def _load_skops(path: Path, card: dict) -> Stack:
     import skops.io as sio
 
     try:
@@ -196,12 +210,12 @@ def _load_skops(path: Path, card: dict) -> LinearStack:
             f"{path}: cannot load the model ({type(exc).__name__}: {exc}); it was made with "
             f"scikit-learn {made}, this is {_sklearn_version()}: retrain it or install that version"
         ) from None
-    if not isinstance(stack, LinearStack):
+    if not isinstance(stack, Stack):
         raise UnsafeModelError(f"{path}: not a junkfilter model ({type(estimator).__name__})")
     return check_stack(stack, path)
 
 
-def _load_pickle(path: Path, trust_pickle: bool) -> LinearStack:
+def _load_pickle(path: Path, trust_pickle: bool) -> Stack:
     if not trust_pickle:
         raise UnsafeModelError(
             f"{path} is a pickle/joblib file: loading it can run code on your machine. "
@@ -215,7 +229,7 @@ def _load_pickle(path: Path, trust_pickle: bool) -> LinearStack:
     except Exception as exc:  # noqa: BLE001 - the user vouched for it; still no traceback
         raise ModelError(f"{path}: cannot load pickle: {type(exc).__name__}: {exc}") from None
     stack = obj.stack() if hasattr(obj, "stack") else obj
-    if not isinstance(stack, LinearStack):
+    if not isinstance(stack, Stack):
         raise ModelError(f"{path}: not a junkfilter model ({type(obj).__name__})")
     return check_stack(stack, path)
 
@@ -263,7 +277,7 @@ def _check_versions(card: dict, path: Path, kind: str) -> None:
 
 
 def load_model(path: str | Path | None = None, *, trust_pickle: bool = False):
-    """Load a model file; return ``(LinearStack, card)``. Never runs code from the file
+    """Load a model file; return ``(Stack, card)``. Never runs code from the file
     (unless ``trust_pickle`` and the file is a pickle)."""
     path = default_model_path() if path is None else Path(path)
     if not path.is_file():

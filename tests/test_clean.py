@@ -1,9 +1,12 @@
 """The library stage's contract: classify, clean, explain, pipe, pickling."""
 
 import pickle
+from dataclasses import replace
+
+import numpy as np
 
 from junkfilter import Config, Label
-from junkfilter.clean import assemble
+from junkfilter.clean import assemble, rescue
 from junkfilter.segment import segment
 
 TEXT = (
@@ -40,7 +43,28 @@ def test_clean_is_subsequence_and_drops_form(small_filter):
 def test_keep_and_threshold(small_filter):
     everything = small_filter.clean(TEXT, keep=[str(lab) for lab in Label])
     assert everything.strip() == TEXT.strip()
-    assert small_filter.clean(TEXT, threshold=1.0) == ""
+    strict = replace(small_filter, config=Config(threshold=1.0, rescue=0.0))
+    assert strict.clean(TEXT) == ""
+
+
+def test_rescue_keeps_the_best_of_an_emptied_document(small_filter):
+    strict = replace(small_filter, config=Config(threshold=1.0))
+    paragraphs = strict.classify(TEXT)
+    kept = [p for p in paragraphs if p.keep]
+    assert kept, "rescue must keep something when no paragraph reaches the threshold"
+    p_keep = [sum(p.probabilities[k] for k in strict.config.keep) for p in paragraphs]
+    assert max(p_keep) == max(p_keep[p.index] for p in kept)
+    assert any("rescued" in s for s in strict.explain(TEXT).steps)
+
+
+def test_rescue_only_touches_documents_with_nothing_kept():
+    p_keep = np.array([0.9, 0.1, 0.3, 0.2, 0.05, 0.4])
+    keep = p_keep >= 0.5
+    sizes = [2, 0, 3, 1]  # an empty document in the middle
+    out = rescue(p_keep, keep, sizes, 0.5)
+    assert out.tolist() == [True, False, True, True, False, True]
+    assert rescue(p_keep, keep, sizes, 0.0).tolist() == keep.tolist()
+    assert rescue(p_keep, keep, sizes, 1.0).tolist() == [True, False, True, False, False, True]
 
 
 def test_explain_steps(small_filter):
@@ -74,7 +98,7 @@ def test_config_defaults_and_validation():
     cfg = Config()
     assert cfg.keep == {Label.CONTENT, Label.TITLE} and cfg.threshold == 0.5
     assert Config(keep="content,comment").keep == {Label.CONTENT, Label.COMMENT}
-    for bad in ({"threshold": 1.5}, {"batch_size": 0}, {"keep": "contnet"}):
+    for bad in ({"threshold": 1.5}, {"batch_size": 0}, {"keep": "contnet"}, {"rescue": -1}):
         try:
             Config(**bad)
         except ValueError:

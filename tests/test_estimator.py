@@ -15,7 +15,7 @@ EXPECTED_FAILURES["check_sample_weight_equivalence_on_sparse_data"] = _WEIGHTS
 
 
 @parametrize_with_checks(
-    [StackedClassifier(max_iter=20, cv=3)],
+    [StackedClassifier(max_iter=20, cv=3), StackedClassifier(max_iter=5, min_rows_hidden=0)],
     expected_failed_checks=lambda est: EXPECTED_FAILURES,
 )
 def test_sklearn_contract(estimator, check):

@@ -114,7 +114,9 @@ def test_own_model_loads_through_allow_list(model):
     assert set(sio.get_untrusted_types(file=model)) <= set(persist.ALLOWED_TYPES)
     stack = persist._load_skops(model, {})
     image, _ = persist.load_model(model)
-    assert np.allclose(stack.coef2, image.coef2)
+    assert len(stack.layers2) == len(image.layers2)
+    for (w_a, b_a), (w_b, b_b) in zip(stack.layers2, image.layers2, strict=True):
+        assert np.allclose(w_a, w_b) and np.allclose(b_a, b_b)
 
 
 def test_shipped_model_loads_through_allow_list():
@@ -141,14 +143,14 @@ def _rewrite_image(image: Path, **changes) -> None:
 def test_image_with_wrong_sha_is_not_used(model_copy, monkeypatch):
     image, _ = persist.companions(model_copy)
     with np.load(image) as z:
-        zeros = np.zeros_like(z["coef2"])
-    _rewrite_image(image, header={"skops_sha256": "0" * 64}, coef2=zeros)
+        zeros = np.zeros_like(z["w2_0"])
+    _rewrite_image(image, header={"skops_sha256": "0" * 64}, w2_0=zeros)
     calls = []
     real = persist._load_skops
     monkeypatch.setattr(persist, "_load_skops", lambda *a: calls.append(a) or real(*a))
     stack, _ = persist.load_model(model_copy)
     assert calls, "the .skops file must decide when the image is for another file"
-    assert np.abs(stack.coef2).sum() > 0
+    assert np.abs(stack.layers2[0][0]).sum() > 0
 
 
 def test_image_with_matching_sha_is_used(model_copy, monkeypatch):
