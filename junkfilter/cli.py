@@ -36,6 +36,11 @@ ThresholdOpt = Annotated[
     float | None,
     typer.Option(help="Keep a paragraph when P(kept labels) >= this [default: 0.5].", min=0, max=1),
 ]
+RescueOpt = Annotated[
+    float | None,
+    typer.Option(help="A document with nothing kept keeps its paragraphs scoring >= this x its "
+                 "best; 0: leave it empty [default: 0.5].", min=0, max=1),  # fmt: skip
+]
 TrustOpt = Annotated[
     bool,
     typer.Option("--trust-pickle", help="Allow a pickle/joblib model: this file can run code on "
@@ -51,17 +56,19 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _filter_obj(model, keep, threshold, trust_pickle):
+def _filter_obj(model, keep, threshold, trust_pickle, rescue=None):
     """Load the model; warnings (version mismatch, changed file) become one-line messages."""
     import warnings
 
-    from junkfilter import load
+    from junkfilter import Config, load
     from junkfilter.persist import ModelError
 
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            jf = load(model, keep=keep, threshold=threshold, trust_pickle=trust_pickle)
+            config = Config().with_(rescue=rescue)
+            jf = load(model, config=config, keep=keep, threshold=threshold,
+                      trust_pickle=trust_pickle)  # fmt: skip
     except ValueError as exc:  # bad --keep
         raise fail(str(exc), 2) from None
     except ModelError as exc:
@@ -79,6 +86,7 @@ def filter_cmd(
     model: ModelOpt = None,
     keep: KeepOpt = None,
     threshold: ThresholdOpt = None,
+    rescue: RescueOpt = None,
     jsonl: Annotated[bool | None, typer.Option("--jsonl/--text", help="Treat inputs as JSON Lines "
                      "or plain text [default: by name: .jsonl, .jsonl.gz, .ndjson].")] = None,
     text_field: Annotated[str, typer.Option(help="JSON field holding the text.")] = "text",
@@ -123,7 +131,7 @@ def filter_cmd(
 
     signal.signal(signal.SIGTERM, interrupt)
     signal.signal(signal.SIGINT, interrupt)
-    jf = _filter_obj(model, keep, threshold, trust_pickle)
+    jf = _filter_obj(model, keep, threshold, trust_pickle, rescue)
     code = run_filter(paths, jf, opts, jsonl=jsonl, jobs=jobs or default_jobs())
     raise typer.Exit(code)
 
@@ -134,13 +142,14 @@ def classify(
     model: ModelOpt = None,
     keep: KeepOpt = None,
     threshold: ThresholdOpt = None,
+    rescue: RescueOpt = None,
     trust_pickle: TrustOpt = False,
 ) -> None:
     """Print one JSON line per paragraph: doc, index, start, end, label, probability, keep."""
     from junkfilter.inputs import Skip, iter_inputs
     from junkfilter.outputs import Stdout, json_line, one_line
 
-    jf = _filter_obj(model, keep, threshold, trust_pickle)
+    jf = _filter_obj(model, keep, threshold, trust_pickle, rescue)
     out, skipped, base = Stdout(), 0, 0
     try:
         for entry in iter_inputs(paths or ["-"], None, "text"):
@@ -173,12 +182,13 @@ def explain(
     model: ModelOpt = None,
     keep: KeepOpt = None,
     threshold: ThresholdOpt = None,
+    rescue: RescueOpt = None,
 ) -> None:
     """Show the steps taken on one document and the verdict on each paragraph."""
     from junkfilter.inputs import Skip, read_text
     from junkfilter.outputs import one_line
 
-    jf = _filter_obj(model, keep, threshold, False)
+    jf = _filter_obj(model, keep, threshold, False, rescue)
     for entry in read_text(path, path):
         if isinstance(entry, Skip):
             raise fail(f"{one_line(entry.doc)}: {one_line(entry.reason)}")

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from junkfilter.cli import KeepOpt, ModelOpt, ThresholdOpt, TrustOpt, _filter_obj, app, fail
+from junkfilter.cli import (
+    KeepOpt,
+    ModelOpt,
+    RescueOpt,
+    ThresholdOpt,
+    TrustOpt,
+    _filter_obj,
+    app,
+    fail,
+)
 
 DataArg = Annotated[
     list[str],
@@ -91,6 +100,7 @@ def evaluate(
     model: ModelOpt = None,
     keep: KeepOpt = None,
     threshold: ThresholdOpt = None,
+    rescue: RescueOpt = None,
     split: SplitOpt = "all",
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures "
                         "here as JSON.")] = None,
@@ -99,7 +109,7 @@ def evaluate(
     """Per-class precision/recall/F1, confusion matrix and content shingle F1 on labelled data."""
     from junkfilter.evaluate import evaluate_documents
 
-    jf = _filter_obj(model, keep, threshold, trust_pickle)
+    jf = _filter_obj(model, keep, threshold, trust_pickle, rescue)
     docs = _documents(data, split)
     result = evaluate_documents(docs, jf.classify_many, jf.config.keep)
     out = _print_evaluation(result)

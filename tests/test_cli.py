@@ -110,3 +110,15 @@ def test_shipped_model_keeps_comments_drops_spam(default_filter):
             assert p.keep, p.text
         elif lab in ("spam", "boilerplate", "bio"):
             assert not p.keep, p.text
+
+
+def test_rescue_option(small_model, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("A short post about the weather today.\n\nIt rained a lot in town.\n")
+    args = ("filter", page, "-m", small_model, "-q", "-j", "1", "--threshold", "1")
+    rescued, empty = run(*args), run(*args, "--rescue", "0")
+    assert rescued.exit_code == 0 and empty.exit_code == 0
+    assert rescued.stdout.strip() and not empty.stdout.strip()
+    assert run(*args, "--rescue", "2").exit_code == 2
+    steps = run("explain", page, "-m", small_model, "--threshold", "1").stdout
+    assert "rescued" in steps
