@@ -135,19 +135,33 @@ def _trailing_dense(X, n_dense: int) -> np.ndarray | None:
     return part.toarray() if hasattr(part, "toarray") else np.asarray(part)
 
 
+def _network_proba(layers, x64: np.ndarray, x32: np.ndarray) -> np.ndarray:
+    """Softmax output of one network; hidden layers run in float32 (ample for ReLU units)."""
+    if len(layers) == 1:
+        W, b = layers[0]
+        return _softmax(x64 @ W + b)
+    h = x32
+    for W, b in layers[:-1]:
+        h = h @ W.astype(np.float32, copy=False) + b.astype(np.float32, copy=False)
+        np.maximum(h, 0.0, out=h)
+    W, b = layers[-1]
+    return _softmax(h.astype(np.float64) @ W + b)
+
+
 @dataclass(slots=True)
 class Stack:
     """The learned arrays of a fitted two-stage model, and numpy-only prediction with them.
 
-    Stage 1 is linear (``coef1``, ``intercept1``). Stage 2 is a small feed-forward network over
-    :func:`stage2_inputs`: ``layers2`` is a tuple of ``(weights, bias)`` pairs with a ReLU between
-    them and a softmax after the last (one pair: a multinomial logistic regression).
+    Stage 1 is linear (``coef1``, ``intercept1``). Stage 2 averages the probabilities of a few
+    small feed-forward networks over :func:`stage2_inputs`: each network in ``networks2`` is a
+    tuple of ``(weights, bias)`` layers with a ReLU between them and a softmax after the last (one
+    layer: a multinomial logistic regression).
     """
 
     classes: np.ndarray
     coef1: np.ndarray  # (classes, features), float32
     intercept1: np.ndarray
-    layers2: tuple[tuple[np.ndarray, np.ndarray], ...]
+    networks2: tuple[tuple[tuple[np.ndarray, np.ndarray], ...], ...]
     stage1_weight: float = 0.0
     n_dense: int = 0  # trailing columns of X (the dense block) that stage 2 also reads
 
@@ -161,16 +175,10 @@ class Stack:
         return _softmax(z + self.intercept1)
 
     def stage2_proba(self, inputs: np.ndarray) -> np.ndarray:
-        """Stage-2 probabilities from :func:`stage2_inputs` (hidden layers in float32)."""
-        h = inputs.astype(np.float32)
-        last = len(self.layers2) - 1
-        for i, (W, b) in enumerate(self.layers2):
-            if i == last:
-                h = h.astype(np.float64)
-            h = h @ W.astype(h.dtype, copy=False) + b
-            if i < last:
-                np.maximum(h, 0.0, out=h)
-        return _softmax(h)
+        """Stage-2 probabilities from :func:`stage2_inputs`: the networks' mean."""
+        x32 = inputs.astype(np.float32)
+        out = sum(_network_proba(net, inputs, x32) for net in self.networks2)
+        return out / len(self.networks2)
 
     def predict_proba(self, X, groups=None) -> np.ndarray:
         """Calibrated class probabilities (columns in ``classes`` order)."""

@@ -105,7 +105,7 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
             intercept1=stack.intercept1,
             stage1_weight=np.float64(stack.stage1_weight),
             n_dense=np.int64(stack.n_dense),
-            **_layer_arrays(stack.layers2),
+            **_network_arrays(stack.networks2),
         )
     card = dict(card or {})
     card.update(
@@ -151,22 +151,31 @@ def check_stack(stack: Stack, path: Path) -> Stack:
     return stack
 
 
-def _layer_arrays(layers) -> dict[str, np.ndarray]:
-    """Stage-2 layers as named arrays of the image (``w2_0``, ``b2_0``, ``w2_1``, ...)."""
+def _network_arrays(networks) -> dict[str, np.ndarray]:
+    """Stage-2 networks as named arrays of the image: ``w2_{network}_{layer}``, ``b2_...``."""
     out = {}
-    for i, (W, b) in enumerate(layers):
-        out[f"w2_{i}"], out[f"b2_{i}"] = W, b
+    for n, layers in enumerate(networks):
+        for i, (W, b) in enumerate(layers):
+            out[f"w2_{n}_{i}"], out[f"b2_{n}_{i}"] = W, b
     return out
 
 
+def _networks_from(z) -> tuple:
+    networks, n = [], 0
+    while f"w2_{n}_0" in z.files:
+        layers, i = [], 0
+        while f"w2_{n}_{i}" in z.files:
+            layers.append((z[f"w2_{n}_{i}"], z[f"b2_{n}_{i}"]))
+            i += 1
+        networks.append(tuple(layers))
+        n += 1
+    return tuple(networks)
+
+
 def _stack_from(z, path: Path) -> Stack:
-    layers, i = [], 0
-    while f"w2_{i}" in z.files:
-        layers.append((z[f"w2_{i}"], z[f"b2_{i}"]))
-        i += 1
     stack = Stack(
         classes=z["classes"], coef1=z["coef1"], intercept1=z["intercept1"],
-        layers2=tuple(layers), stage1_weight=float(z["stage1_weight"]),
+        networks2=_networks_from(z), stage1_weight=float(z["stage1_weight"]),
         n_dense=int(z["n_dense"]),
     )  # fmt: skip
     return check_stack(stack, path)

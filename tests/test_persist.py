@@ -114,9 +114,10 @@ def test_own_model_loads_through_allow_list(model):
     assert set(sio.get_untrusted_types(file=model)) <= set(persist.ALLOWED_TYPES)
     stack = persist._load_skops(model, {})
     image, _ = persist.load_model(model)
-    assert len(stack.layers2) == len(image.layers2)
-    for (w_a, b_a), (w_b, b_b) in zip(stack.layers2, image.layers2, strict=True):
-        assert np.allclose(w_a, w_b) and np.allclose(b_a, b_b)
+    assert [len(n) for n in stack.networks2] == [len(n) for n in image.networks2]
+    for net_a, net_b in zip(stack.networks2, image.networks2, strict=True):
+        for (w_a, b_a), (w_b, b_b) in zip(net_a, net_b, strict=True):
+            assert np.allclose(w_a, w_b) and np.allclose(b_a, b_b)
 
 
 def test_shipped_model_loads_through_allow_list():
@@ -143,14 +144,14 @@ def _rewrite_image(image: Path, **changes) -> None:
 def test_image_with_wrong_sha_is_not_used(model_copy, monkeypatch):
     image, _ = persist.companions(model_copy)
     with np.load(image) as z:
-        zeros = np.zeros_like(z["w2_0"])
-    _rewrite_image(image, header={"skops_sha256": "0" * 64}, w2_0=zeros)
+        zeros = np.zeros_like(z["w2_0_0"])
+    _rewrite_image(image, header={"skops_sha256": "0" * 64}, w2_0_0=zeros)
     calls = []
     real = persist._load_skops
     monkeypatch.setattr(persist, "_load_skops", lambda *a: calls.append(a) or real(*a))
     stack, _ = persist.load_model(model_copy)
     assert calls, "the .skops file must decide when the image is for another file"
-    assert np.abs(stack.layers2[0][0]).sum() > 0
+    assert np.abs(stack.networks2[0][0][0]).sum() > 0
 
 
 def test_image_with_matching_sha_is_used(model_copy, monkeypatch):
@@ -226,3 +227,26 @@ def test_bad_model_files_are_model_errors(tmp_path, model, kind):
     res = cli("filter", "--model", path, "-")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert res.stderr.startswith("junkfilter: ") and len(res.stderr.splitlines()) == 1
+
+
+def test_network_stage2_round_trips(tmp_path):
+    """A model whose stage 2 is an ensemble of hidden-layer networks saves and loads exactly."""
+    from junkfilter.documents import read_documents
+    from junkfilter.features import featurize, group_ids
+    from junkfilter.segment import segment
+    from junkfilter.train import fit
+    from tests.conftest import TRAINING_DATA
+
+    docs = list(read_documents([TRAINING_DATA]))[:40]
+    params = {"max_iter": 3, "hidden": 8, "n_networks": 2, "epochs": 3, "min_rows_hidden": 0}
+    estimator, _ = fit(docs, params=params, log=lambda *_: None)
+    assert [len(net) for net in estimator.networks2_] == [2, 2]
+    path = tmp_path / "net.skops"
+    persist.save(estimator, path)
+    image, _ = persist.load_model(path)
+    via_skops = persist._load_skops(path, {})
+    paragraphs = [segment(TEXT)]
+    rows, groups = featurize(paragraphs), group_ids(paragraphs)
+    want = estimator.stack().predict_proba(rows, groups)
+    assert np.allclose(image.predict_proba(rows, groups), want)
+    assert np.allclose(via_skops.predict_proba(rows, groups), want)
