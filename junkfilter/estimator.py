@@ -41,9 +41,10 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
     random_state : int
         Seed; training is deterministic for a given seed and data.
     stage1_weight : float
-        Final probabilities are ``w * stage1 + (1 - w) * stage2``. Blending keeps stage 2 from
-        overruling a confident stage 1 on its neighbours' word alone (the last article paragraph
-        before a comment section) and keeps the model steadier on a renderer it never saw.
+        Final probabilities are the weighted geometric mean ``stage1 ** w * stage2 ** (1 - w)``,
+        renormalised (:func:`junkfilter.model.blend`). It keeps stage 2 from overruling a
+        confident stage 1 on its neighbours' word alone (the last article paragraph before a
+        comment section) and keeps the model steadier on a renderer it never saw.
     hidden : int
         Hidden units of stage 2 (ReLU); 0 makes stage 2 a multinomial logistic regression.
     min_rows_hidden : int
@@ -60,8 +61,8 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         c_stage2`` of the network.
     n_dense : int
         The last ``n_dense`` columns of ``X`` are dense shape features that stage 2 reads too
-        (standardised); junkfilter passes its 72 dense columns, 0 gives stage 2 only the
-        stage-1 probabilities.
+        (standardised) when it is a network; junkfilter passes its 72 dense columns, 0 gives
+        stage 2 only the stage-1 probabilities.
     """
 
     def __init__(
@@ -73,7 +74,7 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         cv=3,
         class_weight=None,
         random_state=0,
-        stage1_weight=0.3,
+        stage1_weight=0.1,
         hidden=128,
         min_rows_hidden=20_000,
         n_networks=3,
@@ -173,21 +174,24 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         self.coef1_ = np.ascontiguousarray(coef1, dtype=np.float32)
         self.n_iter_ = self.max_iter
 
-        n_dense = min(self.n_dense, X.shape[1])
+        network = bool(self.hidden) and len(y) >= self.min_rows_hidden
+        # a linear stage 2 reads probabilities only: on a few thousand rows the 72 shape columns
+        # let it overfit (trained on training_data/ alone it called plain news prose metadata)
+        n_dense = min(self.n_dense, X.shape[1]) if network else 0
         inputs = stage2_inputs(oof, groups, _trailing_dense(X, n_dense))
         sw2 = sw if stage2_weight is None else np.asarray(stage2_weight, dtype=np.float64)
-        self.networks2_ = self._fit_stage2(inputs, y, sw2, n_dense)
+        self.networks2_ = self._fit_stage2(inputs, y, sw2, n_dense, network)
         self.n_dense_ = n_dense
         return self
 
-    def _fit_stage2(self, inputs, y, sample_weight, n_dense):
+    def _fit_stage2(self, inputs, y, sample_weight, n_dense, network):
         """Stage-2 networks, each a tuple of ``(weights, bias)`` layers over unscaled inputs."""
         mean, scale = np.zeros(inputs.shape[1]), np.ones(inputs.shape[1])
         if n_dense:  # standardise the dense block; folded back into the first layer below
             dense = inputs[:, -n_dense:]
             mean[-n_dense:], scale[-n_dense:] = dense.mean(axis=0), dense.std(axis=0) + 1e-6
         scaled = (inputs - mean) / scale
-        if self.hidden and len(y) >= self.min_rows_hidden:
+        if network:
             nets = [self._fit_network(scaled, y, sample_weight, self.random_state + i)
                     for i in range(max(1, self.n_networks))]  # fmt: skip
         else:
