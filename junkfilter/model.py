@@ -19,7 +19,7 @@ and running a model does not import scikit-learn or scipy. Fitting lives in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -149,6 +149,23 @@ def _network_proba(layers, x64: np.ndarray, x32: np.ndarray) -> np.ndarray:
     return _softmax(h.astype(np.float64) @ W + b)
 
 
+def _fuse(networks) -> tuple:
+    """One-hidden-layer networks as one float32 hidden layer plus per-network output heads.
+
+    ``()`` when the networks are not all of that shape (they are then run one by one).
+    """
+    if not networks or any(len(net) != 2 for net in networks):
+        return ()
+    W0 = np.hstack([net[0][0] for net in networks]).astype(np.float32)
+    b0 = np.concatenate([net[0][1] for net in networks]).astype(np.float32)
+    heads, lo = [], 0
+    for (W, _), (W1, b1) in networks:
+        hi = lo + W.shape[1]
+        heads.append((lo, hi, W1.astype(np.float32), b1.astype(np.float32)))
+        lo = hi
+    return W0, b0, tuple(heads)
+
+
 @dataclass(slots=True)
 class Stack:
     """The learned arrays of a fitted two-stage model, and numpy-only prediction with them.
@@ -165,6 +182,7 @@ class Stack:
     networks2: tuple[tuple[tuple[np.ndarray, np.ndarray], ...], ...]
     stage1_weight: float = 0.0
     n_dense: int = 0  # trailing columns of X (the dense block) that stage 2 also reads
+    _fused: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def stage1_proba(self, X) -> np.ndarray:
         """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
@@ -177,9 +195,18 @@ class Stack:
 
     def stage2_proba(self, inputs: np.ndarray) -> np.ndarray:
         """Stage-2 probabilities from :func:`stage2_inputs`: the networks' mean."""
+        if self._fused is None:
+            self._fused = _fuse(self.networks2)
         x32 = inputs.astype(np.float32)
-        out = sum(_network_proba(net, inputs, x32) for net in self.networks2)
-        return out / len(self.networks2)
+        if not self._fused:
+            out = sum(_network_proba(net, inputs, x32) for net in self.networks2)
+            return out / len(self.networks2)
+        W0, b0, heads = self._fused  # all hidden layers in one matrix product
+        h = x32 @ W0
+        h += b0
+        np.maximum(h, 0.0, out=h)
+        out = sum(_softmax((h[:, lo:hi] @ W1 + b1).astype(np.float64)) for lo, hi, W1, b1 in heads)
+        return out / len(heads)
 
     def predict_proba(self, X, groups=None) -> np.ndarray:
         """Calibrated class probabilities (columns in ``classes`` order)."""
