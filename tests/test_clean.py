@@ -58,13 +58,16 @@ def test_rescue_keeps_the_best_of_an_emptied_document(small_filter):
 
 
 def test_rescue_only_touches_documents_with_nothing_kept():
-    p_keep = np.array([0.9, 0.1, 0.3, 0.2, 0.05, 0.4])
+    p_keep = np.array([0.9, 0.1, 0.3, 0.2, 0.12, 0.4])
     keep = p_keep >= 0.5
     sizes = [2, 0, 3, 1]  # an empty document in the middle
     out = rescue(p_keep, keep, sizes, 0.5)
     assert out.tolist() == [True, False, True, True, False, True]
     assert rescue(p_keep, keep, sizes, 0.0).tolist() == keep.tolist()
     assert rescue(p_keep, keep, sizes, 1.0).tolist() == [True, False, True, False, False, True]
+    assert rescue(p_keep, keep, sizes, 0.1).tolist() == [True, False, True, True, True, True]
+    hopeless = np.array([0.08, 0.05])  # below the floor: the document stays empty
+    assert not rescue(hopeless, hopeless >= 0.5, [2], 0.5).any()
 
 
 def test_explain_steps(small_filter):

@@ -112,13 +112,19 @@ def test_shipped_model_keeps_comments_drops_spam(default_filter):
             assert not p.keep, p.text
 
 
-def test_rescue_option(small_model, tmp_path):
+def test_rescue_option(tmp_path):
+    """The shipped model, made to keep nothing (threshold 1): rescue keeps the prose."""
     page = tmp_path / "page.txt"
-    page.write_text("A short post about the weather today.\n\nIt rained a lot in town.\n")
-    args = ("filter", page, "-m", small_model, "-q", "-j", "1", "--threshold", "1")
+    page.write_text(
+        "The city council voted on Tuesday to approve a budget that doubles the money for parks, "
+        "after months of debate about how the extra funds should be spent.\n\n"
+        "Residents had asked for more shade trees and better lighting along the river paths, and "
+        "the plan includes both, the mayor said in a statement after the vote.\n"
+    )
+    args = ("filter", page, "-q", "-j", "1", "--threshold", "1")
     rescued, empty = run(*args), run(*args, "--rescue", "0")
     assert rescued.exit_code == 0 and empty.exit_code == 0
     assert rescued.stdout.strip() and not empty.stdout.strip()
     assert run(*args, "--rescue", "2").exit_code == 2
-    steps = run("explain", page, "-m", small_model, "--threshold", "1").stdout
+    steps = run("explain", page, "--threshold", "1").stdout
     assert "rescued" in steps
