@@ -188,7 +188,7 @@ def _load_image(path: Path, expect_sha: str | None = None) -> Stack | None:
             header = json.loads(z["header"].tobytes().decode())
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 what = header.get("format") if isinstance(header, dict) else header
-                raise ModelError(f"{path}: model format {what!r}, expected {FORMAT}")
+                raise ModelError(f"{path}: model format {what!r}, expected {FORMAT}: retrain it")
             if expect_sha is not None and header.get("skops_sha256") != expect_sha:
                 return None
             return _stack_from(z, path)

@@ -17,6 +17,7 @@ from junkfilter.features import featurize
 from junkfilter.paragraph import Paragraph
 from junkfilter.segment import segment
 from tests import reference_features as ref
+from tests.conftest import shared_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,19 +38,30 @@ def assert_same_features(docs: list[list[str]]) -> None:
         assert np.array_equal(getattr(new, name), getattr(old, name)), name
 
 
-def _pages(path: Path, limit: int) -> list[list[str]]:
-    from junkfilter.documents import read_documents
+def _pages(name: str, limit: int) -> list[list[str]]:
+    """Segmented pages of ``build/corpus/NAME.jsonl.gz``, or rendered now from ``../shared``."""
+    path = ROOT / "build" / "corpus" / f"{name}.jsonl.gz"
+    if path.exists():
+        from junkfilter.documents import read_documents
 
-    texts = [d.text for d in read_documents([str(path)])][:limit]
+        texts = [d.text for d in read_documents([str(path)])][:limit]
+    else:
+        shared = shared_data_dir()
+        if shared is None:
+            pytest.skip(f"{path} not built and ../shared data not available")
+        pytest.importorskip("inscriptis")
+        from junkfilter.corpus.render import RENDERERS
+        from junkfilter.corpus.sources import read_source
+
+        source, renderer = name.rsplit("-", 1)
+        pages = read_source(shared.parent, source, limit=limit)
+        texts = [RENDERERS[renderer](page.html) for page in pages]
     return [[p.text for p in segment(t)] for t in texts]
 
 
 @pytest.mark.parametrize("name", ["dragnet-blocks", "cleaneval-inscriptis", "l3s-gn1-html2text"])
 def test_rendered_pages(name):
-    path = ROOT / "build" / "corpus" / f"{name}.jsonl.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not built")
-    pages = _pages(path, 150)
+    pages = _pages(name, 150)
     for i in range(0, len(pages), 50):
         assert_same_features(pages[i : i + 50])
 
