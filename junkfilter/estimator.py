@@ -74,7 +74,7 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         cv=3,
         class_weight=None,
         random_state=0,
-        stage1_weight=0.1,
+        stage1_weight=0.15,
         hidden=128,
         min_rows_hidden=20_000,
         n_networks=3,
