@@ -17,14 +17,13 @@ gather and one cumulative sum; training converts them to a scipy matrix (:meth:`
 from __future__ import annotations
 
 import math
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 
+from junkfilter.fasthash import crc32_append, crc32_spans, utf8_offsets
 from junkfilter.fastshape import RSPACE, WORD, char_flags, shape_matrix
 from junkfilter.paragraph import SHAPE_NAMES, WINDOW, Paragraph
 
@@ -36,7 +35,6 @@ TAIL_CHARS = 160
 """Characters at the end of a long paragraph whose words are features too."""
 
 _MASK = N_HASH - 1
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 _BYTE_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 _MEMO_LIMIT = 1 << 20
 _memo: dict[str, int] = {}
@@ -60,14 +58,6 @@ def _hash(key: str) -> int:
             _memo.clear()
         h = _memo[key] = zlib.crc32(key.encode("utf-8", "surrogatepass"))
     return h
-
-
-def _hash_list(keys: list[str]) -> np.ndarray:
-    """Hashes of many keys: memo lookups at C speed, misses filled in Python."""
-    hashes = np.fromiter(map(_memo.get, keys, repeat(1 << 40)), dtype=np.uint64, count=len(keys))
-    for i in np.flatnonzero(hashes == 1 << 40).tolist():
-        hashes[i] = _hash(keys[i])
-    return hashes
 
 
 def _window(text: str) -> str:
@@ -108,13 +98,14 @@ class Rows:
         return sp.hstack([text, sp.csr_matrix(self.dense)], format="csr")
 
 
-def _normalised_joined(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
-    """The windows of ``texts`` lower-cased, digits folded to ``0``, joined by line breaks;
-    its code points and each part's start.
+def _normalised_joined(texts: Sequence[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
+    """The windows of ``texts`` lower-cased, digits folded to ``0``, joined by line breaks:
+    its UTF-8 bytes, its code points and each part's start.
 
     Lower-casing the joined text equals joining the lower-cased parts (the line break ends the
     context of a final sigma); when it changed a length (e.g. ``İ``), parts are lowered one by one.
-    ASCII digits are folded to ``0`` on the code points (``str.translate`` is slow).
+    ASCII digits are folded to ``0`` on the bytes and on the code points (``str.translate`` is
+    slow); in UTF-8 they are single bytes that no multi-byte character contains.
     """
     pre = [_window(t) for t in texts]
     joined = "\n".join(pre)
@@ -127,10 +118,48 @@ def _normalised_joined(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarra
     starts[1:] = np.cumsum(lens + 1)[:-1]
     if lowered.isascii():
         raw = lowered.encode("ascii").translate(_BYTE_DIGITS)
-        return raw.decode("ascii"), np.frombuffer(raw, dtype=np.uint8), starts
+        return raw, np.frombuffer(raw, dtype=np.uint8), starts
+    raw = lowered.encode("utf-8", "surrogatepass").translate(_BYTE_DIGITS)
     cp = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     cp[(cp >= 48) & (cp <= 57)] = 48
-    return cp.tobytes().decode("utf-32-le", "surrogatepass"), cp, starts
+    return raw, cp, starts
+
+
+def _token_spans(cp: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end positions of the ``\\w+|[^\\w\\s]`` tokens of the joined text, and the
+    number of tokens of each part (tokens never span the line break between parts)."""
+    f = char_flags(cp)
+    word = (f & WORD) != 0
+    punct = ~word & ((f & RSPACE) == 0)
+    begin = punct.copy()
+    begin[1:] |= word[1:] & ~word[:-1]
+    begin[:1] |= word[:1]
+    end = punct
+    end[:-1] |= word[:-1] & ~word[1:]
+    end[-1:] |= word[-1:]
+    tok_start = np.flatnonzero(begin)
+    tok_end = np.flatnonzero(end) + 1
+    bounds = np.searchsorted(tok_start, np.r_[starts, len(cp)])
+    return tok_start, tok_end, np.diff(bounds)
+
+
+def _token_hashes(raw: bytes, cp: np.ndarray, tok_start, tok_end, n_words):
+    """CRC-32 of each token's UTF-8 bytes, and of ``"^" + first`` and ``last + "$"`` per part
+    (the constant ``"^"``/``"$"`` keys for parts without tokens)."""
+    offsets = utf8_offsets(cp)
+    if offsets is not None:
+        tok_start, tok_end = offsets[tok_start], offsets[tok_end]
+    lens = tok_end - tok_start
+    wh = crc32_spans(raw, tok_start, lens)
+    n = len(n_words)
+    ends = np.cumsum(n_words)
+    has = n_words > 0
+    first = (ends - n_words)[has]
+    markers = np.full(2 * n, _hash("^"), dtype=np.uint64)
+    markers[1::2] = _hash("$")
+    markers[0::2][has] = crc32_spans(raw, tok_start[first], lens[first], _hash("^"))
+    markers[1::2][has] = crc32_append(wh[ends[has] - 1], ord("$"))
+    return wh, markers
 
 
 def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,24 +173,9 @@ def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarr
     n = len(paragraphs)
     if not n:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
-    norm, cp, starts = _normalised_joined([p.text for p in paragraphs])
-    f = char_flags(cp)
-    word = (f & WORD) != 0
-    token = ~word & ((f & RSPACE) == 0)
-    token[1:] |= word[1:] & ~word[:-1]
-    token[:1] |= word[:1]
-    n_words = np.add.reduceat(np.r_[token, False].astype(np.int64), starts)
-    toks = _TOKEN.findall(norm)
-    assert len(toks) == n_words.sum()
-    wh = _hash_list(toks)
-    offsets = np.r_[0, np.cumsum(n_words)]
-    has = n_words > 0
-    first = [toks[i] for i in offsets[:-1][has].tolist()]
-    last = [toks[i - 1] for i in offsets[1:][has].tolist()]
-    markers = np.full(2 * n, _hash("^"), dtype=np.uint64)
-    markers[1::2] = _hash("$")
-    markers[0::2][has] = _hash_list(["^" + t for t in first])
-    markers[1::2][has] = _hash_list([t + "$" for t in last])
+    raw, cp, starts = _normalised_joined([p.text for p in paragraphs])
+    tok_start, tok_end, n_words = _token_spans(cp, starts)
+    wh, markers = _token_hashes(raw, cp, tok_start, tok_end, n_words)
     word_row = np.repeat(np.arange(n), n_words)
     same = word_row[1:] == word_row[:-1]
     bigrams = (wh[:-1] * np.uint64(0x9E3779B1) + (wh[1:] ^ np.uint64(0x5BD1E995))) >> np.uint64(3)
