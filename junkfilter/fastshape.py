@@ -57,10 +57,15 @@ def _packer(fields: tuple[int, ...]) -> np.ndarray:
 _PACK = [_packer(fields) for fields in _FIELDS]
 
 
-def codepoints(text: str) -> np.ndarray:
-    """The code points of ``text`` (uint8 for ASCII text, else uint32)."""
+def codepoints(text: str, narrow: bool = False) -> np.ndarray:
+    """The code points of ``text`` (uint8 for ASCII text, else uint32; with ``narrow``, uint16
+    for text of the Basic Multilingual Plane)."""
     if text.isascii():
         return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    if narrow:
+        raw = text.encode("utf-16-le", "surrogatepass")
+        if len(raw) == 2 * len(text):
+            return np.frombuffer(raw, dtype=np.uint16)
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
@@ -92,29 +97,113 @@ def _owner(pos, starts: np.ndarray) -> np.ndarray:
     return np.searchsorted(starts, pos, side="right") - 1
 
 
-def _any_at(mask: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
-    """Per head: does ``mask`` hold anywhere in it (or in the separator after it)?"""
+def _any_at(pos: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Per head: is one of the positions ``pos`` in it (or in the separator after it)?"""
     out = np.zeros(n, dtype=bool)
-    out[_owner(np.flatnonzero(mask), starts)] = True
+    out[_owner(pos, starts)] = True
     return out
 
 
-class _StopMemo(dict):
-    """word -> is ``word.lower()`` a stopword, filled on first sight (bounded)."""
-
-    def __missing__(self, word: str) -> bool:
-        if len(self) > 1 << 20:
-            self.clear()
-        is_stop = self[word] = word.lower() in para.stopwords()
-        return is_stop
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+_SLOT_BITS = 18
 
 
-_STOP_MEMO = _StopMemo()
+def _hash_cols(cols: list[np.ndarray]) -> np.ndarray:
+    h = np.zeros(len(cols[0]), dtype=np.uint64)
+    for c in cols:
+        h = (h ^ c) * _HASH_MUL
+    return h
 
 
-def _stop_flags(words: list[str]) -> np.ndarray:
-    """1 where ``word.lower()`` is a stopword."""
-    return np.fromiter(map(_STOP_MEMO.__getitem__, words), dtype=np.bool_, count=len(words))
+def _spans_as_uint64(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray, masks: np.ndarray):
+    """The code points ``cp[s:s + n]`` of each span, zero-padded to a fixed width, as a few
+    uint64 columns: unaligned 8-byte reads at ``s``, ``s + 8`` ... bytes, then masked."""
+    per = 8 // cp.itemsize
+    m = masks.shape[1]
+    padded = np.concatenate([cp, np.zeros(per * m, dtype=cp.dtype)])
+    n = len(cp) + per * (m - 1)  # the last read ends inside the padding
+    words = np.ndarray(buffer=padded, dtype=np.uint64, shape=(n,), strides=(cp.itemsize,))
+    return [words[starts + per * j] & masks[lens, j] for j in range(m)]
+
+
+class _Stopwords:
+    """Exact, vectorised ``word.lower() in stopwords()`` for many words of a joined text.
+
+    A word is its code points padded with zeros to the longest stopword: a few uint64 read
+    straight from the text's buffer. A hash of those picks a slot of a table holding the one
+    stopword hashed there (a sorted search for the rare slots holding several), and comparing
+    the uint64 confirms it, so a hash collision never gives a wrong answer. One table serves
+    ASCII text (one byte a character), one the rest (four).
+    """
+
+    def __init__(self) -> None:
+        self.words = sorted(w for w in para.stopwords() if para._WORD.fullmatch(w))
+        self.width = -(-max(map(len, self.words), default=1) // 8) * 8
+        self.tables: dict[np.dtype, tuple] = {}
+
+    def _table(self, dtype: np.dtype) -> tuple:
+        """(length masks, sorted hashes, their uint64 columns, slot -> index) for ``dtype``."""
+        words = self.words
+        top = chr(min(int(np.iinfo(dtype).max), 0x10FFFF))
+        fit = [w.ljust(self.width, "\0") for w in words if max(w) <= top]
+        raw = "".join(fit).encode("utf-32-le")
+        rows = np.frombuffer(raw, dtype=np.uint32).astype(dtype).reshape(len(fit), self.width)
+        keep = np.arange(self.width)[None, :] < np.arange(self.width + 1)[:, None]
+        masks = np.where(keep, np.iinfo(dtype).max, 0).astype(dtype).view(np.uint64)
+        cols = rows.view(np.uint64)
+        h = _hash_cols(list(cols.T))
+        order = np.argsort(h, kind="stable")
+        h, cols = h[order], cols[order]
+        if len(np.unique(h)) != len(h):  # pragma: no cover - never seen
+            raise RuntimeError("two stopwords share a hash; change _HASH_MUL")
+        slots = np.full(1 << _SLOT_BITS, -1, dtype=np.int16)
+        s = (h >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)
+        shared = np.bincount(s, minlength=len(slots)) > 1
+        slots[s] = np.arange(len(h), dtype=np.int16)
+        slots[shared] = -2
+        return masks, h, cols, slots
+
+    def flags(self, lcp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """True where the span ``lcp[start:start + len]`` (lower-cased code points) is a
+        stopword."""
+        out = np.zeros(len(starts), dtype=bool)
+        if lcp.dtype not in self.tables:
+            self.tables[lcp.dtype] = self._table(lcp.dtype)
+        masks, keys, table, slots = self.tables[lcp.dtype]
+        cand = np.flatnonzero(lens <= self.width)
+        if not len(cand) or not len(keys):
+            return out
+        cols = _spans_as_uint64(lcp, starts[cand], lens[cand], masks)
+        h = _hash_cols(cols)
+        at = slots[(h >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)].astype(np.int64)
+        many = np.flatnonzero(at == -2)
+        at[many] = np.minimum(np.searchsorted(keys, h[many]), len(keys) - 1)
+        hit = np.flatnonzero(at >= 0)
+        at = at[hit]
+        same = keys[at] == h[hit]
+        for j, c in enumerate(cols):
+            same &= c[hit] == table[at, j]
+        out[cand[hit[same]]] = True
+        return out
+
+
+_STOPWORDS: list[_Stopwords] = []
+
+
+def _stop_counts(joined: str, f: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Per head, the number of its ``\\w+`` words whose lower case is a stopword."""
+    lowered = joined.lower()
+    word = (f & WORD) != 0
+    ws = np.flatnonzero(f & WSTART)
+    if len(lowered) != len(joined):  # a character lowered to several: word by word
+        stop = para.stopwords()
+        flags = np.array([w.lower() in stop for w in para._WORD.findall(joined)], dtype=bool)
+    else:
+        if not _STOPWORDS:
+            _STOPWORDS.append(_Stopwords())
+        we = np.flatnonzero(word & ~np.r_[word[1:], False]) + 1
+        flags = _STOPWORDS[0].flags(codepoints(lowered, narrow=True), ws, we - ws)
+    return np.bincount(_owner(ws[flags], starts), minlength=n)
 
 
 def _hits(pattern: re.Pattern, cand: np.ndarray, heads: list[str]) -> np.ndarray:
@@ -154,10 +243,21 @@ def _in(codes: np.ndarray, chars: str) -> np.ndarray:
     return table[np.minimum(codes, 255)]
 
 
-def _last_before(skip: np.ndarray) -> np.ndarray:
-    """For each position, the nearest earlier position outside ``skip`` (-1 if none)."""
-    last = np.maximum.accumulate(np.where(skip, -1, np.arange(len(skip))))
-    return np.r_[-1, last[:-1]]
+def _next_after(pos: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """For each position of ``pos``, the nearest later position where ``allowed`` holds (-1 if
+    none). Applied to the few digit positions, this replaces a forward fill over every character:
+    ``i`` is the next allowed position after ``d`` exactly when ``d`` is the last allowed
+    position before ``i``."""
+    ok = np.flatnonzero(allowed)
+    k = np.searchsorted(ok, pos, side="right")
+    return np.where(k < len(ok), ok[np.minimum(k, len(ok) - 1)] if len(ok) else -1, -1)
+
+
+def _last_upto(pos: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """For each position of ``pos``, the nearest position ``<= pos`` in the sorted ``marks``
+    (-1 if none)."""
+    k = np.searchsorted(marks, pos, side="right") - 1
+    return np.where(k >= 0, marks[np.maximum(k, 0)] if len(marks) else -1, -1)
 
 
 def _split_alternatives(pattern: re.Pattern) -> list[re.Pattern]:
@@ -179,50 +279,85 @@ _DATE_MONTH_DAY, _DATE_DAY_MONTH, *_DATE_NUMERIC = _split_alternatives(para._DAT
 _DATE_NUMERIC_RE = re.compile("|".join(p.pattern for p in _DATE_NUMERIC), para._DATE.flags)
 
 
-def _dates(cp, f, fold, starts, heads) -> np.ndarray:
+def _fold_at(cp: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The folded (:data:`_FOLD`) code at each of ``pos``."""
+    codes = cp[pos]
+    return _FOLD[codes if codes.dtype == np.uint8 else np.minimum(codes, 0x180)]
+
+
+class _Chars:
+    """The joined heads as sparse position lists that the pattern candidates are built from."""
+
+    def __init__(self, cp: np.ndarray, f: np.ndarray) -> None:
+        self.cp, self.f, self.n = cp, f, len(cp)
+        self.dec = (f & DEC) != 0
+        self.rsp = (f & RSPACE) != 0
+        self.digits = np.flatnonzero(self.dec)
+        self.nonspace = ~self.rsp
+
+    def at(self, pos: np.ndarray, offset: int) -> np.ndarray:
+        """Code points at ``pos + offset`` (0 outside the text)."""
+        q = pos + offset
+        inside = (q >= 0) & (q < self.n)
+        return np.where(inside, self.cp[np.clip(q, 0, self.n - 1)], 0)
+
+    def flag_at(self, pos: np.ndarray, offset: int, bit: int) -> np.ndarray:
+        q = pos + offset
+        inside = (q >= 0) & (q < self.n)
+        return inside & ((self.f[np.clip(q, 0, self.n - 1)] & bit) != 0)
+
+
+def _dates(ch: _Chars, starts, heads) -> np.ndarray:
     """has_date: each alternative of the pattern on the heads that can match it."""
-    n = len(heads)
-    dec, rsp, word = (f & DEC) != 0, (f & RSPACE) != 0, (f & WORD) != 0
-    after_space = np.r_[False, rsp[:-1]]
-    before = _last_before(rsp)
-    month = _in(fold, "jfmasond")
-    # "(month)[a-z]{0,6}.? 12": a 1-2 digit number after spaces after a word starting a month
-    word_start = _last_before(~(f & WSTART).astype(bool))
-    word_start = np.r_[word_start[1:], word_start[-1]]  # index of the word start at/before i
-    short = ~np.r_[word[1:], False] | (np.r_[dec[1:], False] & ~np.r_[word[2:], False, False])
-    last = np.where(cp[before] == 46, before - 1, before)  # the letter before an optional dot
-    ok = (before >= 0) & (last >= 0) & ((f[last] & ALPHA) != 0)
-    month_day = dec & after_space & short & ok & month[np.maximum(word_start[last], 0)]
-    day_month = month & after_space & (before >= 0) & dec[before]
-    numeric = _in(cp[1:-1], "-./") & dec[:-2] & dec[2:]
-    hits = _hits(_DATE_MONTH_DAY, _any_at(month_day, starts, n), heads)
-    hits += _hits(_DATE_DAY_MONTH, _any_at(day_month, starts, n), heads)
-    return (hits + _hits(_DATE_NUMERIC_RE, _any_at(numeric, starts, n), heads)) > 0
+    n, cp, d = len(heads), ch.cp, ch.digits
+    month = np.zeros(0x181, dtype=bool)
+    month[list(b"jfmasond")] = True
+    # "(month)[a-z]{0,6}.? 12": a digit after spaces after a word that starts with a month letter
+    short = ~ch.flag_at(d, 1, WORD) | (ch.flag_at(d, 1, DEC) & ~ch.flag_at(d, 2, WORD))
+    i = d[ch.flag_at(d, -1, RSPACE) & short]
+    before = _last_upto(i - 1, np.flatnonzero(ch.nonspace))
+    last = np.where(cp[before] == 46, before - 1, before)
+    ok = (before >= 0) & (last >= 0)
+    ok &= (ch.f[np.maximum(last, 0)] & ALPHA) != 0
+    wstart = _last_upto(np.maximum(last, 0), np.flatnonzero(ch.f & WSTART))
+    i = i[ok & month[_fold_at(cp, np.maximum(wstart, 0))]]
+    hits = _hits(_DATE_MONTH_DAY, _any_at(i, starts, n), heads)
+    # "12 (month)": a month letter after spaces after a digit
+    j = _next_after(d, ch.nonspace)
+    j = j[j >= 0]
+    j = j[month[_fold_at(cp, j)] & ch.flag_at(j, -1, RSPACE)]
+    hits += _hits(_DATE_DAY_MONTH, _any_at(j, starts, n), heads)
+    # "2011-01-31", "31/01/2011": digit, one of -./, digit
+    k = d[_in(ch.at(d, 1), "-./") & ch.flag_at(d, 2, DEC)]
+    return (hits + _hits(_DATE_NUMERIC_RE, _any_at(k, starts, n), heads)) > 0
 
 
 def _pattern_columns(cp, f, starts, heads) -> list[np.ndarray]:
     """n_urls, has_email, has_clock, has_ago, has_date, has_counter for each head.
 
-    Each pattern runs only on heads holding characters that every one of its matches holds.
+    Each pattern runs only on heads holding characters that every one of its matches holds,
+    found from the positions of the few dots, colons, at signs and digits.
     """
     n = len(heads)
-    dec, rsp = (f & DEC) != 0, (f & RSPACE) != 0
-    fold = _FOLD[cp if cp.dtype == np.uint8 else np.minimum(cp, 0x180)]
-    dot, colon = cp == 46, cp == 58
-    url = (dot[:-1] & _in(cp[1:], "cnorib")) | (dot[1:] & (cp[:-1] == 119))
-    url |= colon[:-1] & (cp[1:] == 47)
-    clock = colon[1:-1] & dec[:-2] & dec[2:]
-    go = (fold[:-1] == 103) & (fold[1:] == 111)
-    before = _last_before(rsp)
-    ago = _in(fold, "smhdwy") & (before >= 0) & dec[before]
-    before = _last_before(rsp | dot | (cp == 44))
-    counter = _in(fold, "caprsvlf") & (before >= 0) & dec[before]
+    ch = _Chars(cp, f)
+    d = ch.digits
+    dots, colons = np.flatnonzero(cp == 46), np.flatnonzero(cp == 58)
+    url = np.r_[dots[_in(ch.at(dots, 1), "cnorib") & (dots < ch.n - 1)],
+                dots[ch.at(dots, -1) == 119] - 1, colons[ch.at(colons, 1) == 47]]  # fmt: skip
+    clock = colons[ch.flag_at(colons, -1, DEC) & ch.flag_at(colons, 1, DEC)] - 1
+    go = np.flatnonzero(((cp[:-1] | 32) == 103) & ((cp[1:] | 32) == 111))
+    ago = _next_after(d, ch.nonspace)
+    ago = ago[ago >= 0]
+    ago = ago[_in(_fold_at(cp, ago), "smhdwy")]
+    counter = _next_after(d, ch.nonspace & (cp != 46) & (cp != 44))
+    counter = counter[counter >= 0]
+    counter = counter[_in(_fold_at(cp, counter), "caprsvlf")]
     return [
         _hits(para._URL, _any_at(url, starts, n), heads),
-        _hits(para._EMAIL, _any_at(cp == 64, starts, n), heads) > 0,
+        _hits(para._EMAIL, _any_at(np.flatnonzero(cp == 64), starts, n), heads) > 0,
         _hits(para._CLOCK, _any_at(clock, starts, n), heads) > 0,
         _hits(para._AGO, _any_at(ago, starts, n) & _any_at(go, starts, n), heads) > 0,
-        _dates(cp, f, fold, starts, heads),
+        _dates(ch, starts, heads),
         _hits(para._COUNTER, _any_at(counter, starts, n), heads) > 0,
     ]
 
@@ -263,7 +398,8 @@ def shape_matrix(texts: list[str]) -> np.ndarray:
     hl = np.minimum(lens, para.WINDOW)
     starts = np.zeros(n, dtype=np.int64)
     starts[1:] = np.cumsum(hl + len(SEP))[:-1]
-    cp = codepoints(SEP.join(heads) + SEP)
+    joined = SEP.join(heads) + SEP
+    cp = codepoints(joined)
     f = char_flags(cp)
     word = (f & WORD) != 0
     wstart = word.copy()
@@ -271,9 +407,7 @@ def shape_matrix(texts: list[str]) -> np.ndarray:
     f |= wstart.astype(np.uint16) << 12
     f |= (wstart & ((f & UPPER) != 0)).astype(np.uint16) << 13
     letters, upper, digits, alnum, space, wchars, nw, caps, sent, sepc, nl = _flag_counts(f, starts)
-    words = para._WORD.findall(SEP.join(heads))
-    assert len(words) == nw.sum()
-    stop = np.r_[0, np.cumsum(_stop_flags(words), dtype=np.int64)][np.r_[0, np.cumsum(nw)]]
+    stop = _stop_counts(joined, f, starts, n)
     term, lines = _ends_and_lines(texts, f, starts, lens, nl)
     first = np.where(hl > 0, f[starts], 0)
     bullet = [
@@ -283,12 +417,12 @@ def shape_matrix(texts: list[str]) -> np.ndarray:
     copy[:-2] |= (cp[:-2] == 40) & ((cp[1:-1] == 67) | (cp[1:-1] == 99)) & (cp[2:] == 41)
     cols = [
         _log1p(lens) / 10.0, _log1p(nw) / 7.0, np.minimum(_ratio(wchars, nw), 20.0) / 10.0,
-        _ratio(np.diff(stop), nw), _ratio(caps, nw), _ratio(upper, letters), _ratio(digits, hl),
+        _ratio(stop, nw), _ratio(caps, nw), _ratio(upper, letters), _ratio(digits, hl),
         _ratio(hl - alnum - space, hl), term, _log1p(sent) / 3.0, _log1p(lines) / 3.0,
     ]  # fmt: skip
     urls, *flags = _pattern_columns(cp, f, starts, heads)
     is_bullet = np.zeros(n, dtype=bool)
     is_bullet[bullet] = True
     cols += [_log1p(urls), *flags, is_bullet, _log1p(sepc) / 3.0]
-    cols += [_any_at(copy, starts, n), nw <= 3, (first & UPPER) != 0]
+    cols += [_any_at(np.flatnonzero(copy), starts, n), nw <= 3, (first & UPPER) != 0]
     return np.column_stack(cols).astype(np.float64)
