@@ -81,11 +81,19 @@ class Rows:
         return self.dense.shape[0]
 
     def text_dot(self, weights_t: np.ndarray) -> np.ndarray:
-        """``text_block @ weights_t.T`` for a ``(k, N_HASH)`` weight matrix, without scipy."""
-        out = np.empty((self.n_rows, weights_t.shape[0]), dtype=np.float64)
+        """``text_block @ weights_t.T`` for a ``(k, N_HASH)`` weight matrix, without scipy.
+
+        Entries of a row are mostly contiguous (one run per key kind), so each column is summed
+        by run with ``reduceat`` and the few runs per row are then added up by row.
+        """
+        out = np.zeros((self.n_rows, weights_t.shape[0]), dtype=np.float64)
+        if not len(self.rows):
+            return out
+        run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
+        run_rows = self.rows[run]
         for j, w in enumerate(weights_t):
-            out[:, j] = np.bincount(self.rows, weights=w[self.cols] * self.data,
-                                    minlength=self.n_rows)  # fmt: skip
+            sums = np.add.reduceat(w[self.cols] * self.data, run)
+            out[:, j] = np.bincount(run_rows, weights=sums, minlength=self.n_rows)
         return out
 
     def to_scipy(self):
@@ -204,23 +212,31 @@ def _prefix_trigrams(cp, starts, lens) -> tuple[np.ndarray, np.ndarray]:
     return h[ok], row[:-2][ok]
 
 
-def _context(shape: np.ndarray) -> np.ndarray:
-    """Neighbour shapes and position features for one document's ``(n, n_shape)`` shape block."""
+def _context(shape: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Neighbour shapes and position features for consecutive documents of ``sizes`` rows
+    (no empty ones) whose shape blocks are stacked in ``shape``."""
     n = shape.shape[0]
+    first = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    size = np.repeat(sizes, sizes)
+    pos = (np.arange(n) - first).astype(np.float64)
     prev = np.zeros_like(shape)
     nxt = np.zeros_like(shape)
     prev[1:] = shape[:-1]
     nxt[:-1] = shape[1:]
-    pos = np.arange(n, dtype=np.float64)
+    prev[pos == 0] = 0.0
+    nxt[pos == size - 1] = 0.0
     log_chars = shape[:, 0]
+    doc_max = np.maximum.reduceat(log_chars, np.cumsum(sizes) - sizes) if n else log_chars
+    uniq, inv = np.unique(sizes, return_inverse=True)
+    log_n = np.array([math.log1p(k) / 6.0 for k in uniq.tolist()])[inv]
     ctx = np.column_stack(
         [
-            pos / max(n - 1, 1),
+            pos / np.maximum(size - 1, 1),
             pos == 0,
-            pos == n - 1,
-            np.full(n, math.log1p(n) / 6.0),
-            np.log1p(n - 1 - pos) / 6.0,
-            log_chars - (log_chars.max() if n else 0.0),
+            pos == size - 1,
+            np.repeat(log_n, sizes),
+            np.log1p(size - 1 - pos) / 6.0,
+            log_chars - np.repeat(doc_max, sizes),
         ]
     )
     return np.hstack([shape, prev, nxt, ctx])
@@ -231,12 +247,8 @@ def featurize(documents: Sequence[Sequence[Paragraph]]) -> Rows:
     flat = [p for doc in documents for p in doc]
     rows, cols, data = _hashed_block(flat)
     shapes = shape_matrix([p.text for p in flat])
-    blocks, start = [], 0
-    for doc in documents:
-        if doc:
-            blocks.append(_context(shapes[start : start + len(doc)]))
-            start += len(doc)
-    dense = np.vstack(blocks) if blocks else np.zeros((0, N_DENSE))
+    sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    dense = _context(shapes, sizes[sizes > 0]) if len(flat) else np.zeros((0, N_DENSE))
     return Rows(rows=rows, cols=cols, data=data, dense=dense)
 
 

@@ -76,37 +76,59 @@ def _group_bounds(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(starts, sizes), np.repeat(ends, sizes)
 
 
-def _window_mean(p: np.ndarray, groups: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of rows ``i - radius .. i + radius`` within each row's group (cumulative sums)."""
-    n = p.shape[0]
-    first, end = _group_bounds(groups)
-    idx = np.arange(n)
+def _window_mean(p, cs, first, end, radius: int) -> np.ndarray:
+    """Mean of rows ``i - radius .. i + radius`` within each row's group, from the cumulative
+    sums ``cs`` of ``p`` (with a leading zero row) and the groups' bounds."""
+    idx = np.arange(p.shape[0])
     lo = np.maximum(idx - radius, first)
     hi = np.minimum(idx + radius + 1, end)
-    cs = np.zeros((n + 1, p.shape[1]))
-    np.cumsum(p, axis=0, out=cs[1:])
     return (cs[hi] - cs[lo]) / (hi - lo)[:, None]
 
 
+N_SHIFTS = (1, 2, 3, -1, -2, -3)
+
+
 def context_features(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Stage-2 inputs from stage-1 probabilities of each row and of its neighbours."""
-    n = proba.shape[0]
-    ones = np.ones((n, 1))
-    parts = [proba, np.log(proba + _EPS) / 10.0]
-    for k in (1, 2, 3, -1, -2, -3):
-        parts.append(_shift(proba, groups, k))
-    parts.append(_shift(ones, groups, 1))
-    parts.append(_shift(ones, groups, -1))
-    parts += [_window_mean(proba, groups, 3), _window_mean(proba, groups, 8)]
-    before = _shift(proba, groups, 1)
-    parts.append(_group_cummax(before, groups))
-    reverse = np.arange(n)[::-1]
+    """Stage-2 inputs from stage-1 probabilities of each row and of its neighbours.
+
+    Columns, ``k`` per class block: the probabilities and their logs; the rows 1, 2, 3 before
+    and after (zero outside the document); whether a row before / after exists; window means of
+    radius 3 and 8; running maxima of the rows before and of the rows after; running means
+    from the start and from the end. Written into one preallocated array.
+    """
+    n, k = proba.shape
+    out = np.empty((n, 14 * k + 2))
+    first, end = _group_bounds(groups)
+    idx = np.arange(n)
+    out[:, :k] = proba
+    np.log(proba + _EPS, out=out[:, k : 2 * k])
+    out[:, k : 2 * k] /= 10.0
+    col = 2 * k
+    for shift in N_SHIFTS:
+        block = out[:, col : col + k]
+        if shift > 0:
+            block[shift:] = proba[: n - shift] if shift < n else 0.0
+            block[idx - first < shift] = 0.0
+        else:
+            block[: n + shift] = proba[-shift:] if -shift < n else 0.0
+            block[end - 1 - idx < -shift] = 0.0
+        col += k
+    out[:, col] = idx - first >= 1
+    out[:, col + 1] = end - 1 - idx >= 1
+    col += 2
+    cs = np.zeros((n + 1, k))
+    np.cumsum(proba, axis=0, out=cs[1:])
+    for radius in (3, 8):
+        out[:, col : col + k] = _window_mean(proba, cs, first, end, radius)
+        col += k
+    out[:, col : col + k] = _group_cummax(out[:, 2 * k : 3 * k], groups)
+    reverse = idx[::-1]
     rgroups = groups.max(initial=0) - groups[reverse]
     after = _shift(proba[reverse], rgroups, 1)
-    parts.append(_group_cummax(after, rgroups)[reverse])
-    parts.append(_group_cummean(proba, groups))
-    parts.append(_group_cummean(proba[reverse], rgroups)[reverse])
-    return np.hstack(parts)
+    out[:, col + k : col + 2 * k] = _group_cummax(after, rgroups)[reverse]
+    out[:, col + 2 * k : col + 3 * k] = _group_cummean(proba, groups)
+    out[:, col + 3 * k :] = _group_cummean(proba[reverse], rgroups)[reverse]
+    return out
 
 
 def _as_columns(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
