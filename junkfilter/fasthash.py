@@ -59,12 +59,17 @@ def crc32_append(crcs: np.ndarray, byte: int) -> np.ndarray:
     return (state ^ _ONES).astype(np.uint64)
 
 
-def utf8_offsets(cp: np.ndarray) -> np.ndarray | None:
-    """Byte offset in the UTF-8 encoding (``surrogatepass``) of each code point position, plus
-    the end; None for ASCII (offsets equal positions)."""
+def utf8_offsets(cp: np.ndarray, positions: np.ndarray) -> np.ndarray | None:
+    """Byte offset in the UTF-8 encoding (``surrogatepass``) of ``cp`` at each of the (sorted)
+    code point ``positions`` (``len(cp)`` allowed); None for ASCII (offsets equal positions).
+
+    Only the few non-ASCII code points are looked at: an offset is the position plus the extra
+    bytes of the wide characters before it.
+    """
     if cp.dtype == np.uint8:
         return None
-    width = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
-    out = np.zeros(len(cp) + 1, dtype=np.int64)
-    np.cumsum(width, out=out[1:])
-    return out
+    wide = np.flatnonzero(cp >= 0x80)
+    w = cp[wide]
+    extra = 1 + (w >= 0x800).astype(np.int64) + (w >= 0x10000)
+    before = np.r_[0, np.cumsum(extra)]
+    return positions + before[np.searchsorted(wide, positions)]

@@ -115,7 +115,8 @@ def _normalised_joined(texts: Sequence[str]) -> tuple[bytes, np.ndarray, np.ndar
     ASCII digits are folded to ``0`` on the bytes and on the code points (``str.translate`` is
     slow); in UTF-8 they are single bytes that no multi-byte character contains.
     """
-    pre = [_window(t) for t in texts]
+    long = WINDOW + TAIL_CHARS
+    pre = [t if len(t) <= long else _window(t) for t in texts]
     joined = "\n".join(pre)
     lowered = joined.lower()
     if len(lowered) != len(joined):
@@ -154,9 +155,8 @@ def _token_spans(cp: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.nda
 def _token_hashes(raw: bytes, cp: np.ndarray, tok_start, tok_end, n_words):
     """CRC-32 of each token's UTF-8 bytes, and of ``"^" + first`` and ``last + "$"`` per part
     (the constant ``"^"``/``"$"`` keys for parts without tokens)."""
-    offsets = utf8_offsets(cp)
-    if offsets is not None:
-        tok_start, tok_end = offsets[tok_start], offsets[tok_end]
+    if cp.dtype != np.uint8:
+        tok_start, tok_end = utf8_offsets(cp, tok_start), utf8_offsets(cp, tok_end)
     lens = tok_end - tok_start
     wh = crc32_spans(raw, tok_start, lens)
     n = len(n_words)

@@ -47,5 +47,7 @@ def test_utf8_offsets():
     text = "aé€😀\udc80b"
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     want = [len(text[:i].encode("utf-8", "surrogatepass")) for i in range(len(text) + 1)]
-    assert utf8_offsets(cp).tolist() == want
-    assert utf8_offsets(np.frombuffer(b"abc", dtype=np.uint8)) is None
+    everywhere = np.arange(len(text) + 1)
+    assert utf8_offsets(cp, everywhere).tolist() == want
+    assert utf8_offsets(cp, everywhere[::3]).tolist() == want[::3]
+    assert utf8_offsets(np.frombuffer(b"abc", dtype=np.uint8), everywhere[:4]) is None
