@@ -279,6 +279,10 @@ _DATE_MONTH_DAY, _DATE_DAY_MONTH, *_DATE_NUMERIC = _split_alternatives(para._DAT
 _DATE_NUMERIC_RE = re.compile("|".join(p.pattern for p in _DATE_NUMERIC), para._DATE.flags)
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_COUNTED = ("com", "art", "pos", "rep", "res", "sha", "vie", "lik", "fol", "rev", "vot")
+
+
 def _fold_at(cp: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """The folded (:data:`_FOLD`) code at each of ``pos``."""
     codes = cp[pos]
@@ -301,6 +305,17 @@ class _Chars:
         inside = (q >= 0) & (q < self.n)
         return np.where(inside, self.cp[np.clip(q, 0, self.n - 1)], 0)
 
+    def spells(self, pos: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
+        """Whether the letters at ``pos`` begin with one of ``prefixes`` (lower-case, all of one
+        length), compared as ``re.IGNORECASE`` does (:data:`_FOLD`)."""
+        key = np.zeros(len(pos), dtype=np.int64)
+        for j in range(len(prefixes[0])):
+            code = self.at(pos, j)
+            code = code if code.dtype == np.uint8 else np.minimum(code, 0x180)
+            key |= _FOLD[code].astype(np.int64) << (8 * j)
+        want = [sum(ord(c) << (8 * j) for j, c in enumerate(p)) for p in prefixes]
+        return np.isin(key, want)
+
     def flag_at(self, pos: np.ndarray, offset: int, bit: int) -> np.ndarray:
         q = pos + offset
         inside = (q >= 0) & (q < self.n)
@@ -310,22 +325,24 @@ class _Chars:
 def _dates(ch: _Chars, starts, heads) -> np.ndarray:
     """has_date: each alternative of the pattern on the heads that can match it."""
     n, cp, d = len(heads), ch.cp, ch.digits
-    month = np.zeros(0x181, dtype=bool)
-    month[list(b"jfmasond")] = True
-    # "(month)[a-z]{0,6}.? 12": a digit after spaces after a word that starts with a month letter
+    # "(month)[a-z]{0,6}.? 12": a digit after spaces after a word that starts with a month
     short = ~ch.flag_at(d, 1, WORD) | (ch.flag_at(d, 1, DEC) & ~ch.flag_at(d, 2, WORD))
     i = d[ch.flag_at(d, -1, RSPACE) & short]
     before = _last_upto(i - 1, np.flatnonzero(ch.nonspace))
     last = np.where(cp[before] == 46, before - 1, before)
     ok = (before >= 0) & (last >= 0)
     ok &= (ch.f[np.maximum(last, 0)] & ALPHA) != 0
-    wstart = _last_upto(np.maximum(last, 0), np.flatnonzero(ch.f & WSTART))
-    i = i[ok & month[_fold_at(cp, np.maximum(wstart, 0))]]
+    # the word holding ``last`` is a month name plus at most 6 letters: its start is near
+    wstart = np.full(len(i), -1, dtype=np.int64)
+    for back in range(10):
+        q = last - back
+        wstart = np.where((wstart < 0) & (q >= 0) & ch.flag_at(q, 0, WSTART), q, wstart)
+    i = i[ok & (wstart >= 0) & ch.spells(np.maximum(wstart, 0), _MONTHS)]
     hits = _hits(_DATE_MONTH_DAY, _any_at(i, starts, n), heads)
-    # "12 (month)": a month letter after spaces after a digit
+    # "12 (month)": a month after spaces after a digit
     j = _next_after(d, ch.nonspace)
     j = j[j >= 0]
-    j = j[month[_fold_at(cp, j)] & ch.flag_at(j, -1, RSPACE)]
+    j = j[ch.flag_at(j, -1, RSPACE) & ch.spells(j, _MONTHS)]
     hits += _hits(_DATE_DAY_MONTH, _any_at(j, starts, n), heads)
     # "2011-01-31", "31/01/2011": digit, one of -./, digit
     k = d[_in(ch.at(d, 1), "-./") & ch.flag_at(d, 2, DEC)]
@@ -348,10 +365,10 @@ def _pattern_columns(cp, f, starts, heads) -> list[np.ndarray]:
     go = np.flatnonzero(((cp[:-1] | 32) == 103) & ((cp[1:] | 32) == 111))
     ago = _next_after(d, ch.nonspace)
     ago = ago[ago >= 0]
-    ago = ago[_in(_fold_at(cp, ago), "smhdwy")]
+    ago = ago[ch.spells(ago, ("se", "mi", "ho", "hr", "da", "we", "mo", "ye"))]
     counter = _next_after(d, ch.nonspace & (cp != 46) & (cp != 44))
     counter = counter[counter >= 0]
-    counter = counter[_in(_fold_at(cp, counter), "caprsvlf")]
+    counter = counter[ch.spells(counter, _COUNTED)]
     return [
         _hits(para._URL, _any_at(url, starts, n), heads),
         _hits(para._EMAIL, _any_at(np.flatnonzero(cp == 64), starts, n), heads) > 0,
