@@ -253,14 +253,16 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
     """Seconds per stage of cleaning ``texts`` in process, without profiler overhead.
 
     The stages are run one after the other on the same batches, exactly as
-    :meth:`JunkFilter.classify_many` chains them.
+    :meth:`JunkFilter.verdicts` (the path of ``filter`` without ``--rejected``) chains them.
     """
+    import numpy as np
+
     import junkfilter
-    from junkfilter.clean import assemble
     from junkfilter.fastshape import shape_matrix
-    from junkfilter.features import _hashed_block, featurize, group_ids
-    from junkfilter.model import _trailing_dense, blend, dense_groups, stage2_inputs
-    from junkfilter.segment import segment
+    from junkfilter.features import _hashed_block, featurize_texts
+    from junkfilter.model import _trailing_dense, blend, stage2_inputs
+    from junkfilter.segment import span_iter
+    from junkfilter.verdicts import Verdicts, decide
 
     jf = junkfilter.load(model)
     m = jf.model
@@ -275,6 +277,7 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
             batches.append(batch)
             batch, size = [], 0
     batches += [batch] if batch else []
+    labels = [str(c) for c in m.classes]
     for b in batches:
         clock = time.perf_counter()
 
@@ -284,24 +287,30 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
             t[name] += now - clock
             clock = now
 
-        docs = [segment(x) for x in b]
+        spans = [list(span_iter(x)) for x in b]
+        sizes = np.array([len(s) for s in spans])
+        paras = [x[s:e] for x, doc in zip(b, spans, strict=True) for s, e in doc]
+        se = np.array([p for doc in spans for p in doc]).reshape(-1, 2)
         lap("segment")
-        flat = [p for d in docs for p in d]
-        _hashed_block(flat)
+        _hashed_block(paras)
         lap("text_hashing")
-        shape_matrix([p.text for p in flat])
+        shape_matrix(paras)
         lap("shape")
-        rows = featurize(docs)  # all of it again; the two parts above are subtracted below
+        rows = featurize_texts(paras, sizes)  # all of it again; the parts above are subtracted
         lap("context")
         p1 = m.stage1_proba(rows)
         lap("stage1")
-        groups = dense_groups(group_ids(docs))
-        inputs = stage2_inputs(p1, groups, _trailing_dense(rows, m.n_dense))
+        groups = np.repeat(np.arange(len(b)), sizes)
+        dtype = np.float32 if m.fused() else np.float64
+        inputs = stage2_inputs(p1, groups, _trailing_dense(rows, m.n_dense), dtype)
         proba = blend(p1, m.stage2_proba(inputs), m.stage1_weight)
         lap("stage2")
-        jf._decide(docs, proba, jf.config, False)
+        best, keep, why = decide(proba, jf._labels, sizes, jf.config)
         lap("decide")
-        cleaned = [assemble(x, d) for x, d in zip(b, docs, strict=True)]
+        v = Verdicts(b, np.r_[0, np.cumsum(sizes)], se[:, 0], se[:, 1], best, keep, why,
+                     tuple(labels))  # fmt: skip
+        cleaned = [v.cleaned(i) for i in range(len(b))]
+        v.counts()
         lap("assemble")
         lines = [json.dumps({"id": i, "text": x}, ensure_ascii=False) for i, x in enumerate(b)]
         for line, c in zip(lines, cleaned, strict=True):

@@ -20,11 +20,12 @@ from itertools import islice
 import numpy as np
 
 from junkfilter.config import Config
-from junkfilter.features import featurize, group_ids
+from junkfilter.features import featurize, featurize_texts, group_ids
 from junkfilter.labels import Label
 from junkfilter.model import Stack
 from junkfilter.paragraph import Paragraph
-from junkfilter.segment import segment
+from junkfilter.segment import segment, span_iter
+from junkfilter.verdicts import RESCUE_FLOOR, Verdicts, assemble_spans, decide
 
 
 @dataclass(slots=True)
@@ -46,50 +47,11 @@ class Explanation:
 def assemble(text: str, paragraphs: Sequence[Paragraph]) -> str:
     """The kept paragraphs, each preceded by the input's own separator before it.
 
-    The result is a subsequence of ``text``: only its characters, in order.
+    The result is a subsequence of ``text``: only its characters, in order (see
+    :func:`~junkfilter.verdicts.assemble_spans`).
     """
-    out: list[str] = []
-    prev_end = None
-    for i, p in enumerate(paragraphs):
-        if not p.keep:
-            continue
-        if out:
-            before = paragraphs[i - 1].end if i else 0
-            out.append(text[before : p.start])
-        out.append(p.text)
-        prev_end = p.end
-    if prev_end is not None:
-        tail = text[prev_end:]
-        nl = tail.find("\n")
-        if nl >= 0:
-            out.append("\r\n" if tail[:nl].endswith("\r") else "\n")
-    return "".join(out)
-
-
-RESCUE_FLOOR = 0.1
-"""A rescued paragraph still needs this P(kept labels): a page the model finds all junk stays
-empty (on the validation pages a floor of 0 to 0.1 changes shingle F1 by less than 0.001)."""
-
-
-def rescue(p_keep: np.ndarray, keep: np.ndarray, sizes: Sequence[int], share: float) -> np.ndarray:
-    """Keep flags after rescuing the documents in which no paragraph was kept.
-
-    ``sizes`` are the documents' paragraph counts (rows in order). In a document with nothing
-    kept, the paragraphs with ``p_keep >= share * (the document's best p_keep)`` and at least
-    :data:`RESCUE_FLOOR` are kept.
-    """
-    sizes = np.asarray(sizes, dtype=np.int64)
-    if not share or not len(keep):
-        return keep
-    nonempty = sizes > 0
-    starts = np.r_[0, np.cumsum(sizes)[:-1]][nonempty]
-    lengths = sizes[nonempty]
-    empty = ~np.logical_or.reduceat(keep, starts)
-    if not empty.any():
-        return keep
-    best = np.maximum.reduceat(p_keep, starts)
-    floor = np.where(empty, np.maximum(share * best, RESCUE_FLOOR), np.inf)
-    return keep | (p_keep >= np.repeat(floor, lengths))
+    return assemble_spans(text, [p.start for p in paragraphs], [p.end for p in paragraphs],
+                          [bool(p.keep) for p in paragraphs])  # fmt: skip
 
 
 def verdict_counts(paragraphs: Sequence[Paragraph]) -> tuple[dict[str, int], dict[str, int]]:
@@ -122,13 +84,9 @@ class JunkFilter:
     ) -> None:
         """Set label, probability, keep and reason (and, if asked, all probabilities)."""
         paragraphs = [p for d in docs for p in d]
-        keep_cols = np.array([lab in config.keep for lab in self._labels])
-        p_keep = proba[:, keep_cols].sum(axis=1)
-        best = proba.argmax(axis=1)
+        best, keep, why = decide(proba, self._labels, [len(d) for d in docs], config)
         labels = np.array(self._labels, dtype=object)
         names = np.array([str(lab) for lab in self._labels], dtype=object)
-        keep = rescue(p_keep, p_keep >= config.threshold, [len(d) for d in docs], config.rescue)
-        why = best if keep_cols.all() else np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
         columns = (
             labels[best].tolist(), proba[np.arange(len(best)), best].tolist(), keep.tolist(),
             np.where(keep, None, names[why]).tolist(),
@@ -138,6 +96,25 @@ class JunkFilter:
         if with_proba:
             for p, row in zip(paragraphs, proba.tolist(), strict=True):
                 p.probabilities = dict(zip(self._labels, row, strict=True))
+
+    def verdicts(self, texts: Sequence[str], config: Config | None = None) -> Verdicts:
+        """The cheap path of :meth:`classify_many` for batch runs: verdicts as arrays over
+        paragraph spans, without a :class:`Paragraph` object per paragraph."""
+        config = config or self.config
+        spans = [list(span_iter(t)) for t in texts]
+        sizes = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+        flat = [(s, e) for doc in spans for s, e in doc]
+        se = np.array(flat, dtype=np.int64).reshape(-1, 2)
+        paras = [t[s:e] for t, doc in zip(texts, spans, strict=True) for s, e in doc]
+        names = tuple(str(lab) for lab in self._labels)
+        bounds = np.r_[0, np.cumsum(sizes)]
+        if not paras:
+            empty = np.zeros(0, dtype=np.int64)
+            return Verdicts(texts, bounds, empty, empty, empty, empty.astype(bool), empty, names)
+        rows = featurize_texts(paras, sizes)
+        proba = self.model.predict_proba(rows, np.repeat(np.arange(len(texts)), sizes))
+        best, keep, why = decide(proba, self._labels, sizes, config)
+        return Verdicts(texts, bounds, se[:, 0], se[:, 1], best, keep, why, names)
 
     def classify_many(
         self, texts: Sequence[str], config: Config | None = None, *, probabilities: bool = False

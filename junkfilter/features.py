@@ -170,7 +170,7 @@ def _token_hashes(raw: bytes, cp: np.ndarray, tok_start, tok_end, n_words):
     return wh, markers
 
 
-def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row numbers, column indices and values of the hashed text block.
 
     Per paragraph: word unigrams and bigrams, a first-word and a last-word marker, and character
@@ -178,10 +178,10 @@ def _hashed_block(paragraphs: Sequence[Paragraph]) -> tuple[np.ndarray, np.ndarr
     paragraphs are normalised and tokenised as one text; a token never spans the line break
     between two of them, and each paragraph's token count comes from its characters.
     """
-    n = len(paragraphs)
+    n = len(texts)
     if not n:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
-    raw, cp, starts = _normalised_joined([p.text for p in paragraphs])
+    raw, cp, starts = _normalised_joined(texts)
     tok_start, tok_end, n_words = _token_spans(cp, starts)
     wh, markers = _token_hashes(raw, cp, tok_start, tok_end, n_words)
     word_row = np.repeat(np.arange(n), n_words)
@@ -244,11 +244,15 @@ def _context(shape: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 def featurize(documents: Sequence[Sequence[Paragraph]]) -> Rows:
     """Feature rows for the paragraphs of several documents, in order."""
-    flat = [p for doc in documents for p in doc]
-    rows, cols, data = _hashed_block(flat)
-    shapes = shape_matrix([p.text for p in flat])
     sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    dense = _context(shapes, sizes[sizes > 0]) if len(flat) else np.zeros((0, N_DENSE))
+    return featurize_texts([p.text for doc in documents for p in doc], sizes)
+
+
+def featurize_texts(texts: Sequence[str], sizes: np.ndarray) -> Rows:
+    """Feature rows for paragraph texts of consecutive documents of ``sizes`` paragraphs."""
+    rows, cols, data = _hashed_block(texts)
+    shapes = shape_matrix(list(texts))
+    dense = _context(shapes, sizes[sizes > 0]) if len(texts) else np.zeros((0, N_DENSE))
     return Rows(rows=rows, cols=cols, data=data, dense=dense)
 
 

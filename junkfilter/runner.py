@@ -55,13 +55,21 @@ def _rejected_records(item: Item, paragraphs) -> list[dict]:
 
 
 def process_batch(items: list[Item]) -> list[Result]:
-    """Classify a batch of items with this worker's filter."""
+    """Classify a batch of items with this worker's filter.
+
+    Without ``--rejected`` the cheap array path (:meth:`JunkFilter.verdicts`) is taken; the
+    rejected records need every dropped paragraph's text, so that path builds paragraphs.
+    """
     jf: JunkFilter = _WORKER["jf"]
     texts = [it.text for it in items]
+    if not _WORKER["rejected"]:
+        v = jf.verdicts(texts)
+        return [Result(v.cleaned(i), v.n_paragraphs(i), kept, dropped)
+                for i, (kept, dropped) in enumerate(v.counts())]  # fmt: skip
     out = []
     for item, text, paras in zip(items, texts, jf.classify_many(texts)):
         kept, dropped = verdict_counts(paras)
-        rejected = _rejected_records(item, paras) if _WORKER["rejected"] else None
+        rejected = _rejected_records(item, paras)
         out.append(Result(assemble(text, paras), len(paras), kept, dropped, rejected))
     return out
 

@@ -6,8 +6,9 @@ from dataclasses import replace
 import numpy as np
 
 from junkfilter import Config, Label
-from junkfilter.clean import assemble, rescue
+from junkfilter.clean import assemble
 from junkfilter.segment import segment
+from junkfilter.verdicts import rescue
 
 TEXT = (
     "Council approves new budget for the city's parks\n\n"

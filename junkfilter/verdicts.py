@@ -1,0 +1,117 @@
+"""Labels with probabilities -> verdicts: keep flags, labels and drop reasons, as arrays.
+
+:func:`decide` is the one place where a probability table becomes verdicts (the threshold on
+P(kept labels), the rescue of documents left empty, the drop reason). :class:`Verdicts` holds
+them for a batch of documents as arrays, with the paragraphs as spans only: the cheap path of
+batch runs, which need the kept text and counters but not a :class:`Paragraph` object per
+paragraph. :func:`assemble_spans` builds kept text from spans; :func:`junkfilter.clean.assemble`
+is the same on paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from junkfilter.config import Config
+from junkfilter.labels import Label
+
+RESCUE_FLOOR = 0.1
+"""A rescued paragraph still needs this P(kept labels): a page the model finds all junk stays
+empty (on the validation pages a floor of 0 to 0.1 changes shingle F1 by less than 0.001)."""
+
+
+def rescue(p_keep: np.ndarray, keep: np.ndarray, sizes: Sequence[int], share: float) -> np.ndarray:
+    """Keep flags after rescuing the documents in which no paragraph was kept.
+
+    ``sizes`` are the documents' paragraph counts (rows in order). In a document with nothing
+    kept, the paragraphs with ``p_keep >= share * (the document's best p_keep)`` and at least
+    :data:`RESCUE_FLOOR` are kept.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    if not share or not len(keep):
+        return keep
+    nonempty = sizes > 0
+    starts = np.r_[0, np.cumsum(sizes)[:-1]][nonempty]
+    lengths = sizes[nonempty]
+    empty = ~np.logical_or.reduceat(keep, starts)
+    if not empty.any():
+        return keep
+    best = np.maximum.reduceat(p_keep, starts)
+    floor = np.where(empty, np.maximum(share * best, RESCUE_FLOOR), np.inf)
+    return keep | (p_keep >= np.repeat(floor, lengths))
+
+
+def decide(proba: np.ndarray, labels: Sequence[Label], sizes: Sequence[int], config: Config):
+    """``(best, keep, why)`` per row: the most likely label's column, the keep flag, and the
+    column of the drop reason (the most likely label not kept; meaningless where kept)."""
+    keep_cols = np.array([lab in config.keep for lab in labels])
+    p_keep = proba[:, keep_cols] @ np.ones(int(keep_cols.sum()))
+    best = proba.argmax(axis=1)
+    keep = rescue(p_keep, p_keep >= config.threshold, sizes, config.rescue)
+    why = best if keep_cols.all() else np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
+    return best, keep, why
+
+
+def assemble_spans(text: str, starts, ends, keep) -> str:
+    """The kept spans of ``text``, each preceded by the input's own separator before it (the gap
+    after the previous span), and one line break at the end if the input had one after the last
+    kept span. The result is a subsequence of ``text``."""
+    kept = np.flatnonzero(keep)
+    if not len(kept):
+        return ""
+    # a run of consecutive kept spans is one slice: spans and the gaps between them
+    breaks = np.flatnonzero(np.diff(kept) > 1)
+    first = kept[np.r_[0, breaks + 1]].tolist()
+    last = kept[np.r_[breaks, len(kept) - 1]].tolist()
+    out = [text[starts[first[0]] : ends[last[0]]]]
+    out += [text[ends[a - 1] : ends[b]] for a, b in zip(first[1:], last[1:], strict=True)]
+    tail_start = int(ends[last[-1]])
+    nl = text.find("\n", tail_start)
+    if nl >= 0:
+        out.append("\r\n" if nl > tail_start and text[nl - 1] == "\r" else "\n")
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Verdicts:
+    """Verdicts on a batch of documents: paragraph spans and per-paragraph arrays.
+
+    Document ``i`` owns rows ``bounds[i]:bounds[i + 1]``; ``label``/``reason`` are class columns
+    of ``names`` (``reason`` only matters where ``keep`` is false).
+    """
+
+    texts: Sequence[str]
+    bounds: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    label: np.ndarray
+    keep: np.ndarray
+    reason: np.ndarray
+    names: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def n_paragraphs(self, i: int) -> int:
+        return int(self.bounds[i + 1] - self.bounds[i])
+
+    def cleaned(self, i: int) -> str:
+        """Document ``i``'s kept text (as :func:`junkfilter.clean.assemble` gives it)."""
+        lo, hi = self.bounds[i], self.bounds[i + 1]
+        return assemble_spans(self.texts[i], self.starts[lo:hi], self.ends[lo:hi],
+                              self.keep[lo:hi])  # fmt: skip
+
+    def counts(self) -> list[tuple[dict[str, int], dict[str, int]]]:
+        """Per document: kept paragraphs by label and dropped paragraphs by reason."""
+        k = len(self.names)
+        doc = np.repeat(np.arange(len(self.texts)), np.diff(self.bounds))
+        col = np.where(self.keep, self.label, self.reason)
+        table = np.bincount((doc * 2 + ~self.keep) * k + col, minlength=len(self.texts) * 2 * k)
+        out = []
+        for kept, dropped in table.reshape(len(self.texts), 2, k).tolist():
+            out.append(({self.names[j]: c for j, c in enumerate(kept) if c},
+                        {self.names[j]: c for j, c in enumerate(dropped) if c}))  # fmt: skip
+        return out

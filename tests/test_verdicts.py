@@ -1,0 +1,60 @@
+"""The array path (:meth:`JunkFilter.verdicts`) gives what the paragraph path gives."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from junkfilter import Config
+from junkfilter.clean import verdict_counts
+from junkfilter.segment import segment
+from junkfilter.verdicts import assemble_spans, decide
+from tests.conftest import training_texts
+
+
+def reference_assemble(text, paragraphs, keep):
+    """The kept paragraphs one by one, each after the gap before it (the original loop)."""
+    out, prev_end = [], None
+    for i, (p, k) in enumerate(zip(paragraphs, keep, strict=True)):
+        if not k:
+            continue
+        if out:
+            out.append(text[paragraphs[i - 1].end : p.start])
+        out.append(p.text)
+        prev_end = p.end
+    if prev_end is not None:
+        tail = text[prev_end:]
+        nl = tail.find("\n")
+        if nl >= 0:
+            out.append("\r\n" if tail[:nl].endswith("\r") else "\n")
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \t\r\n", max_size=80), st.lists(st.booleans(), max_size=40))
+def test_assemble_spans_matches_the_paragraph_loop(text, flags):
+    paras = segment(text)
+    keep = (flags + [True] * len(paras))[: len(paras)]
+    starts, ends = [p.start for p in paras], [p.end for p in paras]
+    assert assemble_spans(text, starts, ends, keep) == reference_assemble(text, paras, keep)
+
+
+def test_verdicts_equal_classify_many(small_filter):
+    texts = training_texts()[:40] + ["", "   \n\n", "one line only", "a\r\n\r\nb\r\nc"]
+    v = small_filter.verdicts(texts)
+    docs = small_filter.classify_many(texts)
+    assert len(v) == len(texts)
+    for i, (text, paras) in enumerate(zip(texts, docs, strict=True)):
+        assert v.n_paragraphs(i) == len(paras)
+        assert v.cleaned(i) == reference_assemble(text, paras, [p.keep for p in paras])
+        assert v.counts()[i] == verdict_counts(paras)
+
+
+def test_decide_rescues_empty_documents():
+    labels = ["content", "comment"]
+    proba = np.array([[0.3, 0.7], [0.12, 0.88], [0.9, 0.1]])
+    best, keep, why = decide(proba, labels, [2, 1], Config(rescue=0.5))
+    assert best.tolist() == [1, 1, 0] and why.tolist() == [1, 1, 1]
+    # doc 0 had nothing kept: paragraphs >= 0.5 x its best (0.3) are rescued, 0.12 is not
+    assert keep.tolist() == [True, False, True]
+    _, keep, _ = decide(proba, labels, [2, 1], Config(rescue=0))
+    assert keep.tolist() == [False, False, True]
