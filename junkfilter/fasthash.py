@@ -42,7 +42,7 @@ def crc32_spans(buf: bytes, starts: np.ndarray, lens: np.ndarray, init: int = 0)
     state = np.full(n, np.uint32(init) ^ _ONES, dtype=np.uint32)
     for m in counts.tolist():
         s = state[:m]
-        state[:m] = TABLE[(s ^ data[pos[:m]]) & 0xFF] ^ (s >> 8)
+        state[:m] = np.take(TABLE, (s ^ data[pos[:m]]) & 0xFF) ^ (s >> 8)  # take: 3x [ ]
         pos[:m] += 1
     out = np.empty(n, dtype=np.uint64)
     out[order] = state ^ _ONES
@@ -55,7 +55,7 @@ def crc32_spans(buf: bytes, starts: np.ndarray, lens: np.ndarray, init: int = 0)
 def crc32_append(crcs: np.ndarray, byte: int) -> np.ndarray:
     """``zlib.crc32(bytes([byte]), c)`` for each ``c`` of ``crcs`` (uint64 in, uint64 out)."""
     state = crcs.astype(np.uint32) ^ _ONES
-    state = TABLE[(state ^ np.uint32(byte)) & 0xFF] ^ (state >> 8)
+    state = np.take(TABLE, (state ^ np.uint32(byte)) & 0xFF) ^ (state >> 8)
     return (state ^ _ONES).astype(np.uint64)
 
 

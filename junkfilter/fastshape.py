@@ -72,13 +72,13 @@ def codepoints(text: str, narrow: bool = False) -> np.ndarray:
 def char_flags(cp: np.ndarray) -> np.ndarray:
     """Flag bits of each code point; code points not seen before are classified first."""
     if cp.dtype == np.uint8:
-        return _ASCII[cp]
-    f = _TABLE[cp]
+        return np.take(_ASCII, cp)  # np.take: about 2x faster than [ ] here
+    f = np.take(_TABLE, cp)
     unknown = f >= UNKNOWN
     if unknown.any():
         for c in np.unique(cp[unknown]).tolist():
             _TABLE[c] = _flags_of(chr(c))
-        f = _TABLE[cp]
+        f = np.take(_TABLE, cp)
     return f
 
 
@@ -384,7 +384,7 @@ def _flag_counts(f: np.ndarray, starts: np.ndarray) -> list[np.ndarray]:
     sep = char_flags(codepoints(SEP))
     out = []
     for fields, pack in zip(_FIELDS, _PACK, strict=True):
-        sums = np.add.reduceat(pack[f], starts)
+        sums = np.add.reduceat(np.take(pack, f), starts)
         sep_sum = int(pack[sep].sum())
         for k in range(len(fields)):
             out.append(((sums >> (10 * k)) & 1023) - ((sep_sum >> (10 * k)) & 1023))

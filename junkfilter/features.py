@@ -92,7 +92,7 @@ class Rows:
         run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
         run_rows = self.rows[run]
         for j, w in enumerate(weights_t):
-            sums = np.add.reduceat(w[self.cols] * self.data, run)
+            sums = np.add.reduceat(np.take(w, self.cols) * self.data, run)  # take: 2x [ ]
             out[:, j] = np.bincount(run_rows, weights=sums, minlength=self.n_rows)
         return out
 
