@@ -24,7 +24,7 @@ from junkfilter.features import featurize, featurize_texts, group_ids
 from junkfilter.labels import Label
 from junkfilter.model import Stack
 from junkfilter.paragraph import Paragraph
-from junkfilter.segment import segment, span_iter
+from junkfilter.segment import segment_many, spans_many
 from junkfilter.verdicts import RESCUE_FLOOR, Verdicts, assemble_spans, decide
 
 
@@ -101,11 +101,9 @@ class JunkFilter:
         """The cheap path of :meth:`classify_many` for batch runs: verdicts as arrays over
         paragraph spans, without a :class:`Paragraph` object per paragraph."""
         config = config or self.config
-        spans = [list(span_iter(t)) for t in texts]
-        sizes = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
-        flat = [(s, e) for doc in spans for s, e in doc]
-        se = np.array(flat, dtype=np.int64).reshape(-1, 2)
-        paras = [t[s:e] for t, doc in zip(texts, spans, strict=True) for s, e in doc]
+        starts, ends, sizes = spans_many(texts)
+        doc = np.repeat(np.arange(len(texts)), sizes).tolist()
+        paras = [texts[d][s:e] for d, s, e in zip(doc, starts.tolist(), ends.tolist())]
         names = tuple(str(lab) for lab in self._labels)
         bounds = np.r_[0, np.cumsum(sizes)]
         if not paras:
@@ -114,7 +112,7 @@ class JunkFilter:
         rows = featurize_texts(paras, sizes)
         proba = self.model.predict_proba(rows, np.repeat(np.arange(len(texts)), sizes))
         best, keep, why = decide(proba, self._labels, sizes, config)
-        return Verdicts(texts, bounds, se[:, 0], se[:, 1], best, keep, why, names)
+        return Verdicts(texts, bounds, starts, ends, best, keep, why, names)
 
     def classify_many(
         self, texts: Sequence[str], config: Config | None = None, *, probabilities: bool = False
@@ -125,7 +123,7 @@ class JunkFilter:
         probability); batch callers that only need the verdicts leave it off.
         """
         config = config or self.config
-        docs = [segment(t) for t in texts]
+        docs = segment_many(texts)
         if not any(docs):
             return docs
         rows = featurize(docs)

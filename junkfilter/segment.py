@@ -21,7 +21,11 @@ All scanning is linear in the input; no regular expression here can backtrack.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import numpy as np
+
+from junkfilter.fastshape import RSPACE, char_flags, codepoints
 from junkfilter.paragraph import Paragraph
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -138,6 +142,18 @@ def segment(text: str) -> list[Paragraph]:
     ]
 
 
+def segment_many(texts: Sequence[str]) -> list[list[Paragraph]]:
+    """:func:`segment` of each text, computed for all of them at once (:func:`spans_many`)."""
+    starts, ends, sizes = spans_many(texts)
+    out, pos = [], 0
+    starts, ends = starts.tolist(), ends.tolist()
+    for text, size in zip(texts, sizes.tolist(), strict=True):
+        spans = zip(starts[pos : pos + size], ends[pos : pos + size], strict=True)
+        out.append([Paragraph(text[s:e], s, e, i) for i, (s, e) in enumerate(spans)])
+        pos += size
+    return out
+
+
 def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     """The spans between paragraphs (including before the first and after the last)."""
     out, pos = [], 0
@@ -146,3 +162,82 @@ def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
         pos = p.end
     out.append((pos, len(text)))
     return out
+
+
+
+def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end of every line's content in ``joined`` (what ``_LINE_CONTENT`` finds), and
+    whether a blank line (two line breaks, ``\r\n`` counting once) comes before it.
+
+    Only the line breaks are located in numpy; the few lines with whitespace at an end are
+    stripped one by one.
+    """
+    cp = codepoints(joined)
+    size = len(cp)
+    nl = np.flatnonzero((cp == 10) | (cp == 13))
+    starts, ends = np.r_[0, nl + 1], np.r_[nl, size]
+    filled = ends > starts
+    starts, ends = starts[filled], ends[filled]
+    loose = (char_flags(np.take(cp, starts)) | char_flags(np.take(cp, ends - 1))) & RSPACE
+    for i in np.flatnonzero(loose).tolist():
+        s, e = int(starts[i]), int(ends[i])
+        line = joined[s:e]
+        body = line.lstrip()
+        starts[i] = s + len(line) - len(body)
+        ends[i] = starts[i] + len(body.rstrip())
+    filled = ends > starts
+    starts, ends = starts[filled], ends[filled]
+    if not len(starts):
+        return starts, ends, np.zeros(0, dtype=bool)
+    after = np.take(cp, np.minimum(nl + 1, size - 1))
+    crlf = nl[(np.take(cp, nl) == 13) & (after == 10) & (nl + 1 < size)]
+    gap = np.searchsorted(nl, starts[1:]) - np.searchsorted(nl, ends[:-1])
+    gap -= np.searchsorted(crlf, starts[1:]) - np.searchsorted(crlf, ends[:-1])
+    return starts, ends, np.r_[True, gap >= 2]
+
+
+def _maybe_wrapped(starts: np.ndarray, ends: np.ndarray, new_block: np.ndarray) -> np.ndarray:
+    """Per line: does its block have several lines whose lengths (but the last's) allow the
+    hard-wrap rule? Such blocks go through the scalar rules."""
+    first = np.flatnonzero(new_block)
+    size = np.diff(np.r_[first, len(starts)])
+    length = ends - starts
+    last = np.r_[new_block[1:], True]
+    lo = np.minimum.reduceat(np.where(last, WRAP_MAX, length), first)
+    hi = np.maximum.reduceat(np.where(last, WRAP_MIN, length), first)
+    ok = (size >= 2) & (lo >= WRAP_MIN) & (hi <= WRAP_MAX) & (hi - lo <= WRAP_SPREAD)
+    return np.repeat(ok, size)
+
+
+def spans_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`span_iter` of many texts at once: the paragraphs' starts and ends (offsets into
+    their own text) and each text's number of paragraphs.
+
+    The texts are joined with a blank line, which always separates blocks, and scanned with
+    numpy (:func:`_line_spans`); a text that opens with front matter or holds a block that may
+    be hard-wrapped goes through :func:`span_iter` instead.
+    """
+    n = len(texts)
+    offsets = np.r_[0, np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n) + 2)]
+    starts, ends, new_block = _line_spans("\n\n".join(texts))
+    doc = np.searchsorted(offsets, starts, side="right") - 1
+    special = np.zeros(n, dtype=bool)
+    special[doc[_maybe_wrapped(starts, ends, new_block)]] = True
+    special |= np.array([t[:1] in "-\ufeff \t" and _front_matter_end(t) > 0 for t in texts],
+                        dtype=bool)  # fmt: skip
+    sizes = np.bincount(doc, minlength=n)
+    if not special.any():
+        return starts - offsets[doc], ends - offsets[doc], sizes
+    parts_s, parts_e, out_sizes = [], [], sizes.copy()
+    bounds = np.r_[0, np.cumsum(sizes)]
+    for i in range(n):
+        if special[i]:
+            spans = np.array(list(span_iter(texts[i])), dtype=np.int64).reshape(-1, 2)
+            parts_s.append(spans[:, 0])
+            parts_e.append(spans[:, 1])
+            out_sizes[i] = len(spans)
+        else:
+            lo, hi = bounds[i], bounds[i + 1]
+            parts_s.append(starts[lo:hi] - offsets[i])
+            parts_e.append(ends[lo:hi] - offsets[i])
+    return np.concatenate(parts_s), np.concatenate(parts_e), out_sizes

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from junkfilter.segment import gaps, segment, span_iter
+from junkfilter.segment import gaps, segment, span_iter, spans_many
 
 from . import reference_segment
 
@@ -82,3 +82,31 @@ def test_single_scan_equals_reference(text):
 @given(st.text())
 def test_single_scan_equals_reference_any_text(text):
     assert list(span_iter(text)) == list(reference_segment.span_iter(text))
+
+
+def assert_batch_equals_scalar(texts):
+    starts, ends, sizes = spans_many(texts)
+    want = [list(span_iter(t)) for t in texts]
+    assert sizes.tolist() == [len(w) for w in want]
+    assert list(zip(starts.tolist(), ends.tolist())) == [s for w in want for s in w]
+
+
+PIECES = ["a", "Bb c", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\u2028", "\x85", "---", "...",
+          "- x", "1. y", "word " * 12, "w" * 45 + "\n", "\ufeff", "é", "😀", ""]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), max_size=6))
+def test_batch_scan_equals_scalar(texts):
+    assert_batch_equals_scalar(texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), max_size=4))
+def test_batch_scan_equals_scalar_any_text(texts):
+    assert_batch_equals_scalar(texts)
+
+
+def test_batch_scan_special_texts():
+    wrapped = "\n".join(["x" * 60, "y" * 70, "z" * 20])
+    assert_batch_equals_scalar([wrapped, "---\ntitle: a\n---\nbody", "plain\n\nlines\nhere", ""])
