@@ -261,7 +261,7 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
     from junkfilter.fastshape import shape_matrix
     from junkfilter.features import _hashed_block, featurize_texts
     from junkfilter.model import _trailing_dense, blend, stage2_inputs
-    from junkfilter.segment import span_iter
+    from junkfilter.segment import spans_many
     from junkfilter.verdicts import Verdicts, decide
 
     jf = junkfilter.load(model)
@@ -287,10 +287,9 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
             t[name] += now - clock
             clock = now
 
-        spans = [list(span_iter(x)) for x in b]
-        sizes = np.array([len(s) for s in spans])
-        paras = [x[s:e] for x, doc in zip(b, spans, strict=True) for s, e in doc]
-        se = np.array([p for doc in spans for p in doc]).reshape(-1, 2)
+        starts, ends, sizes = spans_many(b)
+        doc = np.repeat(np.arange(len(b)), sizes).tolist()
+        paras = [b[d][s:e] for d, s, e in zip(doc, starts.tolist(), ends.tolist(), strict=True)]
         lap("segment")
         _hashed_block(paras)
         lap("text_hashing")
@@ -307,8 +306,7 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
         lap("stage2")
         best, keep, why = decide(proba, jf._labels, sizes, jf.config)
         lap("decide")
-        v = Verdicts(b, np.r_[0, np.cumsum(sizes)], se[:, 0], se[:, 1], best, keep, why,
-                     tuple(labels))  # fmt: skip
+        v = Verdicts(b, np.r_[0, np.cumsum(sizes)], starts, ends, best, keep, why, tuple(labels))
         cleaned = [v.cleaned(i) for i in range(len(b))]
         v.counts()
         lap("assemble")
