@@ -84,15 +84,22 @@ class Rows:
         """``text_block @ weights_t.T`` for a ``(k, N_HASH)`` weight matrix, without scipy.
 
         Entries of a row are mostly contiguous (one run per key kind), so each column is summed
-        by run with ``reduceat`` and the few runs per row are then added up by row.
+        by run with ``reduceat`` and the few runs per row are then added up by row. Where the
+        values are constant within runs (as :func:`_hashed_block` makes them), they multiply
+        the run sums instead of every entry.
         """
         out = np.zeros((self.n_rows, weights_t.shape[0]), dtype=np.float64)
         if not len(self.rows):
             return out
         run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
-        run_rows = self.rows[run]
+        run_rows, run_data = self.rows[run], self.data[run]
+        constant = np.array_equal(np.repeat(run_data, np.diff(np.r_[run, len(self.rows)])),
+                                  self.data)  # fmt: skip
         for j, w in enumerate(weights_t):
-            sums = np.add.reduceat(np.take(w, self.cols) * self.data, run)  # take: 2x [ ]
+            if constant:
+                sums = np.add.reduceat(np.take(w, self.cols), run, dtype=np.float64) * run_data
+            else:
+                sums = np.add.reduceat(np.take(w, self.cols) * self.data, run)
             out[:, j] = np.bincount(run_rows, weights=sums, minlength=self.n_rows)
         return out
 

@@ -113,3 +113,18 @@ def test_any_documents(docs):
 @given(st.lists(st.text(min_size=700, max_size=1200), min_size=1, max_size=3))
 def test_long_paragraphs(texts):
     assert_same_features([texts])
+
+
+@pytest.mark.parametrize("constant", [True, False])
+def test_text_dot_equals_sparse_product(constant):
+    from junkfilter.features import N_HASH, Rows
+
+    rng = np.random.default_rng(0)
+    rows = np.concatenate([np.sort(rng.integers(0, 50, 300)), np.sort(rng.integers(0, 50, 200))])
+    cols = rng.integers(0, N_HASH, len(rows))
+    scale = rng.random(50)
+    data = scale[rows] if constant else rng.random(len(rows))
+    block = Rows(rows=rows, cols=cols, data=data, dense=np.zeros((50, 0)))
+    weights = rng.standard_normal((3, N_HASH)).astype(np.float32)
+    want = block.to_scipy() @ weights.T.astype(np.float64)
+    np.testing.assert_allclose(block.text_dot(weights), want, rtol=1e-5, atol=1e-5)
