@@ -359,7 +359,8 @@ def table(r: dict) -> str:
 def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", help="model file [default: shipped, else one trained here]")
-    ap.add_argument("--mb", type=float, default=10.0, help="MB of text for the speed runs [10]")
+    ap.add_argument("--mb", type=float, default=40.0,
+                    help="MB of text for the speed runs, the pages repeated as needed [40]")
     ap.add_argument(
         "--corpus-mb",
         type=float,
