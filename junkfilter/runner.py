@@ -146,22 +146,47 @@ def _run_batch(batch: list[Item | Skip]) -> list[Result | None]:
     ]
 
 
+class _Done:
+    """A batch classified in this process, shaped like the pool's ``AsyncResult``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: list[Result | None]) -> None:
+        self.value = value
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> list[Result | None]:
+        return self.value
+
+
 def classified(
     groups: Iterable[list[Item | Skip]], jf: JunkFilter, jobs: int, want_rejected: bool
 ) -> Iterator[tuple[list[Item | Skip], list[Result | None]]]:
-    """(batch, results) pairs in input order, computed in ``jobs`` worker processes."""
+    """(batch, results) pairs in input order, computed in ``jobs`` processes.
+
+    ``jobs - 1`` worker processes classify batches; this process reads and writes, and whenever
+    the workers already have two batches each queued it classifies the next batch itself (so
+    ``-j 2`` on two cores runs two busy processes, not three, and half the batches never
+    cross a pipe).
+    """
+    _init_worker(jf, want_rejected)
     if jobs <= 1:
-        _init_worker(jf, want_rejected)
         for batch in groups:
             yield batch, _run_batch(batch)
         return
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(jf, want_rejected, True))
+    pool = ctx.Pool(jobs - 1, initializer=_init_worker, initargs=(jf, want_rejected, True))
     pending: deque = deque()
     try:
         for batch in groups:
-            pending.append((batch, pool.apply_async(_run_batch, (batch,))))
-            if len(pending) >= 2 * jobs:
+            queued = sum(not res.ready() for _, res in pending)
+            if queued < 2 * (jobs - 1):
+                pending.append((batch, pool.apply_async(_run_batch, (batch,))))
+            else:
+                pending.append((batch, _Done(_run_batch(batch))))
+            while pending and (pending[0][1].ready() or len(pending) > 4 * jobs):
                 b, res = pending.popleft()
                 yield b, res.get()
         while pending:
