@@ -1,0 +1,105 @@
+"""Exact, vectorised stopword lookup for the words of a joined text (shape features).
+
+:func:`stopword_flags` answers ``word.lower() in stopwords()`` for every word span of a text at
+once, without a Python call per word; :mod:`junkfilter.fastshape` counts the answers per
+paragraph.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from junkfilter import paragraph as para
+
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+_SLOT_BITS = 18
+
+
+def _hash_cols(cols: list[np.ndarray]) -> np.ndarray:
+    h = np.zeros(len(cols[0]), dtype=np.uint64)
+    for c in cols:
+        h = (h ^ c) * _HASH_MUL
+    return h
+
+
+def _spans_as_uint64(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray, masks: np.ndarray):
+    """The code points ``cp[s:s + n]`` of each span, zero-padded to a fixed width, as a few
+    uint64 columns: unaligned 8-byte reads at ``s``, ``s + 8`` ... bytes, then masked."""
+    per = 8 // cp.itemsize
+    m = masks.shape[1]
+    padded = np.concatenate([cp, np.zeros(per * m, dtype=cp.dtype)])
+    n = len(cp) + per * (m - 1)  # the last read ends inside the padding
+    words = np.ndarray(buffer=padded, dtype=np.uint64, shape=(n,), strides=(cp.itemsize,))
+    return [words[starts + per * j] & masks[lens, j] for j in range(m)]
+
+
+class _Stopwords:
+    """Exact, vectorised ``word.lower() in stopwords()`` for many words of a joined text.
+
+    A word is its code points padded with zeros to the longest stopword: a few uint64 read
+    straight from the text's buffer. A hash of those picks a slot of a table holding the one
+    stopword hashed there (a sorted search for the rare slots holding several), and comparing
+    the uint64 confirms it, so a hash collision never gives a wrong answer. One table serves
+    ASCII text (one byte a character), one the rest (four).
+    """
+
+    def __init__(self) -> None:
+        self.words = sorted(w for w in para.stopwords() if para._WORD.fullmatch(w))
+        self.width = -(-max(map(len, self.words), default=1) // 8) * 8
+        self.tables: dict[np.dtype, tuple] = {}
+
+    def _table(self, dtype: np.dtype) -> tuple:
+        """(length masks, sorted hashes, their uint64 columns, slot -> index) for ``dtype``."""
+        words = self.words
+        top = chr(min(int(np.iinfo(dtype).max), 0x10FFFF))
+        fit = [w.ljust(self.width, "\0") for w in words if max(w) <= top]
+        raw = "".join(fit).encode("utf-32-le")
+        rows = np.frombuffer(raw, dtype=np.uint32).astype(dtype).reshape(len(fit), self.width)
+        keep = np.arange(self.width)[None, :] < np.arange(self.width + 1)[:, None]
+        masks = np.where(keep, np.iinfo(dtype).max, 0).astype(dtype).view(np.uint64)
+        cols = rows.view(np.uint64)
+        h = _hash_cols(list(cols.T))
+        order = np.argsort(h, kind="stable")
+        h, cols = h[order], cols[order]
+        if len(np.unique(h)) != len(h):  # pragma: no cover - never seen
+            raise RuntimeError("two stopwords share a hash; change _HASH_MUL")
+        slots = np.full(1 << _SLOT_BITS, -1, dtype=np.int16)
+        s = (h >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)
+        shared = np.bincount(s, minlength=len(slots)) > 1
+        slots[s] = np.arange(len(h), dtype=np.int16)
+        slots[shared] = -2
+        return masks, h, cols, slots
+
+    def flags(self, lcp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """True where the span ``lcp[start:start + len]`` (lower-cased code points) is a
+        stopword."""
+        out = np.zeros(len(starts), dtype=bool)
+        if lcp.dtype not in self.tables:
+            self.tables[lcp.dtype] = self._table(lcp.dtype)
+        masks, keys, table, slots = self.tables[lcp.dtype]
+        cand = np.flatnonzero(lens <= self.width)
+        if not len(cand) or not len(keys):
+            return out
+        cols = _spans_as_uint64(lcp, starts[cand], lens[cand], masks)
+        h = _hash_cols(cols)
+        at = slots[(h >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)].astype(np.int64)
+        many = np.flatnonzero(at == -2)
+        at[many] = np.minimum(np.searchsorted(keys, h[many]), len(keys) - 1)
+        hit = np.flatnonzero(at >= 0)
+        at = at[hit]
+        same = keys[at] == h[hit]
+        for j, c in enumerate(cols):
+            same &= c[hit] == table[at, j]
+        out[cand[hit[same]]] = True
+        return out
+
+
+_INSTANCE: list[_Stopwords] = []
+
+
+def stopword_flags(lcp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """True where the span ``lcp[start:start + len]`` of lower-cased code points (uint8, uint16
+    or uint32) is a stopword; the tables are built on first use."""
+    if not _INSTANCE:
+        _INSTANCE.append(_Stopwords())
+    return _INSTANCE[0].flags(lcp, starts, lens)
