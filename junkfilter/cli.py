@@ -95,8 +95,8 @@ def filter_cmd(
     stats: Annotated[bool, typer.Option(help="Add per-record stats (JSON Lines).")] = False,
     rejected: Annotated[str | None, typer.Option(help="Write every dropped paragraph and "
                         "skipped input here as JSON Lines.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes [default: all "
-                    "cores].", min=0)] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes that classify: N-1 "
+                    "workers plus this one [default: all cores].", min=0)] = 0,
     in_place: Annotated[bool, typer.Option(help="Rewrite input files atomically.")] = False,
     backup: Annotated[str | None, typer.Option(help="With --in-place, keep the original as "
                       "NAME+SUFFIX.")] = None,
