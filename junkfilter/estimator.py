@@ -15,6 +15,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from junkfilter.decode import transition_counts
 from junkfilter.model import (
     Stack,
     _as_columns,
@@ -63,6 +64,12 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         The last ``n_dense`` columns of ``X`` are dense shape features that stage 2 reads too
         (standardised) when it is a network; junkfilter passes its 72 dense columns, 0 gives
         stage 2 only the stage-1 probabilities.
+    decode_strength, decode_gamma, decode_mix : float
+        The HMM smoothing of :func:`junkfilter.decode.smooth`: label-bigram transitions counted
+        on the training documents, raised to ``decode_strength``; emissions divided by the
+        label prior to the power ``decode_gamma``; the posterior weighs ``decode_mix`` against
+        the probabilities (0 turns decoding off). Chosen on one half of the validation pages
+        and checked on the other (shingle F1 +0.006 on the mean of three renderers on both).
     """
 
     def __init__(
@@ -80,6 +87,9 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         n_networks=3,
         epochs=20,
         n_dense=0,
+        decode_strength=0.5,
+        decode_gamma=0.25,
+        decode_mix=0.6,
     ):
         self.alpha = alpha
         self.max_iter = max_iter
@@ -93,6 +103,9 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         self.n_networks = n_networks
         self.epochs = epochs
         self.n_dense = n_dense
+        self.decode_strength = decode_strength
+        self.decode_gamma = decode_gamma
+        self.decode_mix = decode_mix
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -182,6 +195,9 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         sw2 = sw if stage2_weight is None else np.asarray(stage2_weight, dtype=np.float64)
         self.networks2_ = self._fit_stage2(inputs, y, sw2, n_dense, network)
         self.n_dense_ = n_dense
+        self.transitions_ = transition_counts(y, groups, self.classes_)
+        self.label_prior_ = np.bincount(np.searchsorted(self.classes_, y),
+                                        minlength=len(self.classes_)) / len(y)  # fmt: skip
         return self
 
     def _fit_stage2(self, inputs, y, sample_weight, n_dense, network):
@@ -241,7 +257,17 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
             networks2=self.networks2_,
             stage1_weight=float(self.stage1_weight),
             n_dense=int(self.n_dense_),
+            **self._decoding(),
         )
+
+    def _decoding(self) -> dict:
+        """The decoding arrays and settings for :class:`Stack` (none for a model fitted before
+        decoding existed, or with ``decode_mix=0``)."""
+        mix = getattr(self, "decode_mix", 0.0)
+        if not mix or getattr(self, "transitions_", None) is None:
+            return {}
+        return {"transitions": self.transitions_, "label_prior": self.label_prior_,
+                "decode": (float(self.decode_strength), float(self.decode_gamma), float(mix))}
 
     def predict_proba(self, X, groups=None) -> np.ndarray:
         """Calibrated class probabilities, columns in ``classes_`` order."""

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from junkfilter.decode import smooth
+
 _EPS = 1e-3  # floor of the log-probability features: no extrapolation from tiny values
 _BLEND_EPS = 1e-4  # floor of the probabilities in the stage-1/stage-2 blend
 
@@ -221,6 +223,9 @@ class Stack:
     networks2: tuple[tuple[tuple[np.ndarray, np.ndarray], ...], ...]
     stage1_weight: float = 0.0
     n_dense: int = 0  # trailing columns of X (the dense block) that stage 2 also reads
+    transitions: np.ndarray | None = None  # label bigram counts (decode.py); None: no decoding
+    label_prior: np.ndarray | None = None
+    decode: tuple[float, float, float] = (0.5, 0.25, 0.6)  # strength, gamma, mix (decode.smooth)
     _fused: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def stage1_proba(self, X) -> np.ndarray:
@@ -266,9 +271,12 @@ class Stack:
         dtype = np.float32 if self.fused() else np.float64
         inputs = stage2_inputs(p1, groups, _trailing_dense(X, self.n_dense), dtype)
         p2 = self.stage2_proba(inputs)
-        if not self.stage1_weight:
-            return p2
-        return blend(p1, p2, self.stage1_weight)
+        proba = blend(p1, p2, self.stage1_weight) if self.stage1_weight else p2
+        if self.transitions is None:
+            return proba
+        strength, gamma, mix = self.decode
+        return smooth(proba, groups, self.transitions, self.label_prior, strength=strength,
+                      gamma=gamma, mix=mix)  # fmt: skip
 
 
 def blend(p1: np.ndarray, p2: np.ndarray, weight: float) -> np.ndarray:

@@ -26,7 +26,8 @@ import numpy as np
 
 from junkfilter.model import Stack
 
-FORMAT = "junkfilter-stack/4"
+FORMAT = "junkfilter-stack/5"
+READABLE = ("junkfilter-stack/4", FORMAT)  # /4: the same arrays without HMM decoding
 ALLOWED_TYPES = ("junkfilter.estimator.StackedClassifier",)
 """Types a ``.skops`` model may contain besides numpy arrays and Python built-ins."""
 DEFAULT_NAME = "junkfilter.skops"
@@ -106,6 +107,7 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
             stage1_weight=np.float64(stack.stage1_weight),
             n_dense=np.int64(stack.n_dense),
             **_network_arrays(stack.networks2),
+            **_decode_arrays(stack),
         )
     card = dict(card or {})
     card.update(
@@ -160,6 +162,14 @@ def _network_arrays(networks) -> dict[str, np.ndarray]:
     return out
 
 
+def _decode_arrays(stack: Stack) -> dict[str, np.ndarray]:
+    """The HMM decoding's arrays (none when the model does not decode)."""
+    if stack.transitions is None:
+        return {}
+    return {"transitions": stack.transitions, "label_prior": stack.label_prior,
+            "decode": np.asarray(stack.decode, dtype=np.float64)}  # fmt: skip
+
+
 def _networks_from(z) -> tuple:
     networks, n = [], 0
     while f"w2_{n}_0" in z.files:
@@ -173,10 +183,14 @@ def _networks_from(z) -> tuple:
 
 
 def _stack_from(z, path: Path) -> Stack:
+    decode = {}
+    if "transitions" in z.files:
+        decode = {"transitions": z["transitions"], "label_prior": z["label_prior"],
+                  "decode": tuple(float(v) for v in z["decode"])}  # fmt: skip
     stack = Stack(
         classes=z["classes"], coef1=z["coef1"], intercept1=z["intercept1"],
         networks2=_networks_from(z), stage1_weight=float(z["stage1_weight"]),
-        n_dense=int(z["n_dense"]),
+        n_dense=int(z["n_dense"]), **decode,
     )  # fmt: skip
     return check_stack(stack, path)
 
@@ -186,7 +200,7 @@ def _load_image(path: Path, expect_sha: str | None = None) -> Stack | None:
     try:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(z["header"].tobytes().decode())
-            if not isinstance(header, dict) or header.get("format") != FORMAT:
+            if not isinstance(header, dict) or header.get("format") not in READABLE:
                 what = header.get("format") if isinstance(header, dict) else header
                 raise ModelError(f"{path}: model format {what!r}, expected {FORMAT}: retrain it")
             if expect_sha is not None and header.get("skops_sha256") != expect_sha:

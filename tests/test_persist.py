@@ -250,3 +250,18 @@ def test_network_stage2_round_trips(tmp_path):
     want = estimator.stack().predict_proba(rows, groups)
     assert np.allclose(image.predict_proba(rows, groups), want)
     assert np.allclose(via_skops.predict_proba(rows, groups), want)
+
+
+def test_format_4_image_loads_without_decoding(small_model, tmp_path):
+    """An image written before HMM decoding (format /4, no decode arrays) still loads."""
+    image, _ = persist.companions(Path(small_model))
+    with np.load(image, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files if k not in ("transitions", "label_prior", "decode")}
+        header = json.loads(z["header"].tobytes().decode())
+    assert "transitions" in np.load(image).files  # the new image has them
+    header["format"] = "junkfilter-stack/4"
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    old = tmp_path / "old.npz"
+    np.savez(old, **arrays)
+    stack = persist._load_image(old)
+    assert stack.transitions is None and stack.n_dense == arrays["n_dense"]

@@ -1,0 +1,66 @@
+"""Sequence decoding: label probabilities smoothed along each document by an HMM.
+
+The classifier's probabilities already look at neighbours (stage 2), but each row is still
+decided on its own. :func:`smooth` treats a document as a hidden Markov chain over the labels:
+transitions between consecutive paragraphs' labels are counted on the training documents
+(:func:`transition_counts`), the model's probabilities are the emissions (divided by the label
+prior to the power ``gamma``, so a frequent label is not counted twice), and the
+forward-backward posterior of each paragraph is mixed back with the model's own probability.
+A comment section, a block of navigation or a run of article paragraphs then lends its label to
+an uncertain paragraph inside it.
+
+Messages are computed over a window of :data:`WINDOW` paragraphs on either side of each row,
+for all rows of a batch at once (one small matrix product per step); transitions raised to
+``strength`` < 1 forget fast enough that this equals the exact recursion to four decimals of
+shingle F1 on the validation pages. The mix keeps the probabilities calibrated enough for the
+threshold and the rescue rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+WINDOW = 8
+"""Paragraphs on each side of a row that its forward and backward messages read."""
+
+
+def transition_counts(y: np.ndarray, groups: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """``(k, k)`` counts of label ``a`` followed by label ``b`` within a document, plus one."""
+    idx = np.searchsorted(classes, y)
+    same = groups[1:] == groups[:-1]
+    counts = np.ones((len(classes), len(classes)))
+    np.add.at(counts, (idx[:-1][same], idx[1:][same]), 1.0)
+    return counts
+
+
+def _normalised(a: np.ndarray) -> np.ndarray:
+    return a / (a @ np.ones(a.shape[1]))[:, None]
+
+
+def smooth(proba: np.ndarray, groups: np.ndarray, counts: np.ndarray, prior: np.ndarray, *,
+           strength: float, gamma: float, mix: float) -> np.ndarray:  # fmt: skip
+    """``mix`` x the HMM posterior + ``(1 - mix)`` x ``proba``, for rows grouped by document
+    (``groups`` non-decreasing); ``counts`` from :func:`transition_counts`, ``prior`` the
+    labels' training frequencies."""
+    n = proba.shape[0]
+    if not mix or not n:
+        return proba
+    A = _normalised(counts**strength)
+    emit = _normalised(proba / prior**gamma)
+    idx = np.arange(n)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    sizes = np.diff(np.r_[starts, n])
+    first, end = np.repeat(starts, sizes), np.repeat(starts + sizes, sizes)
+    start_msg = np.broadcast_to(prior, proba.shape)
+    fwd = np.array(start_msg)  # the message after row i - k, for every row i at once
+    for k in range(WINDOW, 0, -1):
+        src = idx - k
+        step = np.where((src == first)[:, None], start_msg, fwd @ A) * emit[np.maximum(src, 0)]
+        fwd = np.where((src >= first)[:, None], _normalised(step), fwd)
+    alpha = np.where((idx == first)[:, None], start_msg, fwd @ A) * emit
+    bwd = np.ones_like(proba)
+    for k in range(WINDOW, 0, -1):
+        src = idx + k
+        moved = _normalised((emit[np.minimum(src, n - 1)] * bwd) @ A.T)
+        bwd = np.where((src < end)[:, None], moved, bwd)
+    return mix * _normalised(alpha * bwd) + (1.0 - mix) * proba
