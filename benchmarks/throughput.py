@@ -273,6 +273,7 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
     import numpy as np
 
     import junkfilter
+    from junkfilter.decode import smooth
     from junkfilter.fastshape import shape_matrix
     from junkfilter.features import _hashed_block, featurize_texts
     from junkfilter.model import _trailing_dense, blend, stage2_inputs
@@ -281,8 +282,8 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
 
     jf = junkfilter.load(model)
     m = jf.model
-    names = ("segment", "text_hashing", "shape", "context", "stage1", "stage2", "decide",
-             "assemble", "json_in_out")  # fmt: skip
+    names = ("segment", "text_hashing", "shape", "context", "stage1", "stage2", "hmm_decode",
+             "decide", "assemble", "json_in_out")  # fmt: skip
     t = dict.fromkeys(names, 0.0)
     batches, batch, size = [], [], 0
     for text in texts:
@@ -319,6 +320,11 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
         inputs = stage2_inputs(p1, groups, _trailing_dense(rows, m.n_dense), dtype)
         proba = blend(p1, m.stage2_proba(inputs), m.stage1_weight)
         lap("stage2")
+        if m.transitions is not None:
+            strength, gamma, mix = m.decode
+            proba = smooth(proba, groups, m.transitions, m.label_prior, strength=strength,
+                           gamma=gamma, mix=mix)  # fmt: skip
+        lap("hmm_decode")
         best, keep, why = decide(proba, jf._labels, sizes, jf.config)
         lap("decide")
         v = Verdicts(b, np.r_[0, np.cumsum(sizes)], starts, ends, best, keep, why, tuple(labels))

@@ -42,25 +42,26 @@ def smooth(proba: np.ndarray, groups: np.ndarray, counts: np.ndarray, prior: np.
     """``mix`` x the HMM posterior + ``(1 - mix)`` x ``proba``, for rows grouped by document
     (``groups`` non-decreasing); ``counts`` from :func:`transition_counts`, ``prior`` the
     labels' training frequencies."""
-    n = proba.shape[0]
+    n, k = proba.shape
     if not mix or not n:
         return proba
     A = _normalised(counts**strength)
     emit = _normalised(proba / prior**gamma)
-    idx = np.arange(n)
     starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
     sizes = np.diff(np.r_[starts, n])
-    first, end = np.repeat(starts, sizes), np.repeat(starts + sizes, sizes)
-    start_msg = np.broadcast_to(prior, proba.shape)
-    fwd = np.array(start_msg)  # the message after row i - k, for every row i at once
-    for k in range(WINDOW, 0, -1):
-        src = idx - k
-        step = np.where((src == first)[:, None], start_msg, fwd @ A) * emit[np.maximum(src, 0)]
-        fwd = np.where((src >= first)[:, None], _normalised(step), fwd)
-    alpha = np.where((idx == first)[:, None], start_msg, fwd @ A) * emit
-    bwd = np.ones_like(proba)
-    for k in range(WINDOW, 0, -1):
-        src = idx + k
-        moved = _normalised((emit[np.minimum(src, n - 1)] * bwd) @ A.T)
-        bwd = np.where((src < end)[:, None], moved, bwd)
+    pos = np.arange(n) - np.repeat(starts, sizes)  # rows before this one in its document
+    rest = np.repeat(sizes, sizes) - 1 - pos  # rows after it
+    pad = np.zeros((WINDOW, k))
+    shifted = np.vstack([pad, emit, pad])  # shifted[WINDOW + i] = emit[i]
+    # messages are left unnormalised (at most 2 x WINDOW factors; each row is rescaled at the
+    # end, and a row's scale does not change its posterior)
+    fwd = np.broadcast_to(prior, (n, k))  # the message after row i - j, for every row i
+    for j in range(WINDOW, 0, -1):
+        step = np.where((pos == j)[:, None], prior, fwd @ A) * shifted[WINDOW - j : WINDOW - j + n]
+        fwd = np.where((pos >= j)[:, None], step, fwd)
+    alpha = np.where((pos == 0)[:, None], prior, fwd @ A) * emit
+    bwd = np.ones((n, k))
+    for j in range(WINDOW, 0, -1):
+        step = (shifted[WINDOW + j : WINDOW + j + n] * bwd) @ A.T
+        bwd = np.where((rest >= j)[:, None], step, bwd)
     return mix * _normalised(alpha * bwd) + (1.0 - mix) * proba
