@@ -153,7 +153,9 @@ class JunkFilter:
         steps = [
             f"segmented {len(text)} characters into {len(paragraphs)} paragraphs",
             f"scored them with model {self.card.get('name', 'custom')} "
-            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 scores and shape)",
+            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 scores and shape"
+            + ("; then smoothed along the document by HMM decoding)"
+               if self.model.transitions is not None else ")"),
             f"kept labels {[str(k) for k in sorted(config.keep)]} with P(kept labels) >= "
             f"{config.threshold}",
         ]
