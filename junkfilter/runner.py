@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -146,6 +147,16 @@ def _run_batch(batch: list[Item | Skip]) -> list[Result | None]:
     ]
 
 
+def start_context():
+    """How to start worker processes: ``fork`` (fast, the loaded model shared copy-on-write)
+    when this process runs a single thread; otherwise ``forkserver`` (or ``spawn``), because a
+    fork copies locks that other threads may hold at that moment and can hang the child."""
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 class _Done:
     """A batch classified in this process, shaped like the pool's ``AsyncResult``."""
 
@@ -176,7 +187,7 @@ def classified(
         for batch in groups:
             yield batch, _run_batch(batch)
         return
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ctx = start_context()
     pool = ctx.Pool(jobs - 1, initializer=_init_worker, initargs=(jf, want_rejected, True))
     pending: deque = deque()
     try:

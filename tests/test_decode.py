@@ -28,7 +28,8 @@ def exact_posterior(p, counts, prior, strength, gamma):
 @pytest.fixture
 def hmm():
     rng = np.random.default_rng(0)
-    return rng, rng.random((4, 4)) * 10 + 1, rng.dirichlet(np.ones(4))
+    counts = rng.random((4, 4)) * 10 + 1 + np.eye(4) * 60  # every label mostly stays
+    return rng, counts, rng.dirichlet(np.ones(4))
 
 
 @pytest.mark.parametrize("sizes", [[1], [5], [1, 3, WINDOW + 1], [2, 2, 2]])
@@ -70,3 +71,15 @@ def test_transitions_are_counted_within_documents():
     groups = np.array([0, 0, 0, 1, 1])
     counts = transition_counts(y, groups, classes)
     assert counts.tolist() == [[2.0, 2.0], [2.0, 1.0]]  # a->a, a->b, b->a (doc 1) + 1 each
+
+
+def test_labels_that_come_singly_keep_the_model_probability(hmm):
+    rng, counts, prior = hmm
+    counts = counts.copy()
+    counts[2] = [30.0, 30.0, 1.0, 30.0]  # label 2 is rarely followed by itself: a headline
+    p = rng.dirichlet(np.ones(4), size=10)
+    out = smooth(p, np.zeros(10, dtype=np.int64), counts, prior, strength=1.0, gamma=0.0,
+                 mix=1.0)  # fmt: skip
+    np.testing.assert_allclose(out[:, 2], p[:, 2])
+    np.testing.assert_allclose(out.sum(1), 1.0)
+    assert not np.allclose(out[:, 0], p[:, 0])  # the others are smoothed

@@ -24,7 +24,6 @@ import signal
 import sys
 import time
 from collections import Counter, defaultdict
-from multiprocessing import Pool
 from pathlib import Path
 
 from junkfilter.corpus.align import align
@@ -32,6 +31,7 @@ from junkfilter.corpus.render import RENDERERS
 from junkfilter.corpus.sources import SOURCES, Page, read_source, split_of
 from junkfilter.documents import Document, check, write_documents
 from junkfilter.labels import Label
+from junkfilter.runner import start_context
 from junkfilter.segment import segment
 
 PAGE_TIMEOUT = 120
@@ -179,7 +179,7 @@ def build_corpus(
     docs: dict[tuple[str, str], list[Document]] = defaultdict(list)
     entries: dict[tuple[str, str], dict] = defaultdict(_new_entry)
     tasks = _tasks(shared_dir, sources, renderers, limit)
-    with Pool(jobs) if jobs > 1 else _Serial() as pool:
+    with start_context().Pool(jobs) if jobs > 1 else _Serial() as pool:
         for source, _page_id, results in pool.imap(_work, tasks, chunksize=2):
             for renderer, doc, stats in results:
                 _add(entries[source, renderer], stats)
