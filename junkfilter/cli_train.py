@@ -65,7 +65,8 @@ def train(
                           "'source') relative to corpus pages.")] = 3.0,
     alpha: Annotated[float, typer.Option(help="Stage-1 L2 strength.")] = 2e-6,
     max_iter: Annotated[int, typer.Option(help="Stage-1 SGD epochs.")] = 15,
-    hidden: Annotated[int, typer.Option(help="Stage-2 hidden units (0: linear stage 2).")] = 128,
+    hidden: Annotated[int, typer.Option(help="Stage-2 hidden units (0: linear stage 2).")] = 80,
+    networks: Annotated[int, typer.Option(help="Stage-2 networks averaged (seeds).")] = 5,
     epochs: Annotated[int, typer.Option(help="Stage-2 training epochs.")] = 20,
     all_docs: Annotated[bool, typer.Option("--all", help="Train on validation documents too "
                         "(no held-out metrics).")] = False,
@@ -82,7 +83,7 @@ def train(
     valid_docs = [] if all_docs else [d for d in docs if doc_split(d) == "valid"]
     typer.echo(f"{len(train_docs)} training documents, {len(valid_docs)} validation documents")
     params = {"alpha": alpha, "max_iter": max_iter, "random_state": seed, "hidden": hidden,
-              "epochs": epochs}  # fmt: skip
+              "epochs": epochs, "n_networks": networks}  # fmt: skip
     estimator, summary = fit(train_docs, own_weight=own_weight, params=params, log=typer.echo)
     card = {"name": output.stem, "training": summary, "data": [str(p) for p in data],
             "own_weight": own_weight}  # fmt: skip

