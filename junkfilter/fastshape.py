@@ -156,14 +156,12 @@ def _in(codes: np.ndarray, chars: str) -> np.ndarray:
     return table[np.minimum(codes, 255)]
 
 
-def _next_after(pos: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """For each position of ``pos``, the nearest later position where ``allowed`` holds (-1 if
+def _next_after(pos: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """For each position of ``pos``, the nearest later position in the sorted ``marks`` (-1 if
     none). Applied to the few digit positions, this replaces a forward fill over every character:
-    ``i`` is the next allowed position after ``d`` exactly when ``d`` is the last allowed
-    position before ``i``."""
-    ok = np.flatnonzero(allowed)
-    k = np.searchsorted(ok, pos, side="right")
-    return np.where(k < len(ok), ok[np.minimum(k, len(ok) - 1)] if len(ok) else -1, -1)
+    ``i`` is the next mark after ``d`` exactly when ``d`` is the last mark before ``i``."""
+    k = np.searchsorted(marks, pos, side="right")
+    return np.where(k < len(marks), marks[np.minimum(k, len(marks) - 1)] if len(marks) else -1, -1)
 
 
 def _last_upto(pos: np.ndarray, marks: np.ndarray) -> np.ndarray:
@@ -196,21 +194,16 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _COUNTED = ("com", "art", "pos", "rep", "res", "sha", "vie", "lik", "fol", "rev", "vot")
 
 
-def _fold_at(cp: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """The folded (:data:`_FOLD`) code at each of ``pos``."""
-    codes = cp[pos]
-    return _FOLD[codes if codes.dtype == np.uint8 else np.minimum(codes, 0x180)]
-
-
 class _Chars:
     """The joined heads as sparse position lists that the pattern candidates are built from."""
 
     def __init__(self, cp: np.ndarray, f: np.ndarray) -> None:
         self.cp, self.f, self.n = cp, f, len(cp)
-        self.dec = (f & DEC) != 0
-        self.rsp = (f & RSPACE) != 0
-        self.digits = np.flatnonzero(self.dec)
-        self.nonspace = ~self.rsp
+        self.nonspace = (f & RSPACE) == 0
+        self.digits = np.flatnonzero(f & DEC)
+        self.solid = np.flatnonzero(self.nonspace)  # positions of non-whitespace characters
+        after = _next_after(self.digits, self.solid)
+        self.after_digit = after[after >= 0]  # the first non-space character after each digit
 
     def at(self, pos: np.ndarray, offset: int) -> np.ndarray:
         """Code points at ``pos + offset`` (0 outside the text)."""
@@ -241,7 +234,7 @@ def _dates(ch: _Chars, starts, heads) -> np.ndarray:
     # "(month)[a-z]{0,6}.? 12": a digit after spaces after a word that starts with a month
     short = ~ch.flag_at(d, 1, WORD) | (ch.flag_at(d, 1, DEC) & ~ch.flag_at(d, 2, WORD))
     i = d[ch.flag_at(d, -1, RSPACE) & short]
-    before = _last_upto(i - 1, np.flatnonzero(ch.nonspace))
+    before = _last_upto(i - 1, ch.solid)
     last = np.where(cp[before] == 46, before - 1, before)
     ok = (before >= 0) & (last >= 0)
     ok &= (ch.f[np.maximum(last, 0)] & ALPHA) != 0
@@ -253,8 +246,7 @@ def _dates(ch: _Chars, starts, heads) -> np.ndarray:
     i = i[ok & (wstart >= 0) & ch.spells(np.maximum(wstart, 0), _MONTHS)]
     hits = _hits(_DATE_MONTH_DAY, _any_at(i, starts, n), heads)
     # "12 (month)": a month after spaces after a digit
-    j = _next_after(d, ch.nonspace)
-    j = j[j >= 0]
+    j = ch.after_digit
     j = j[ch.flag_at(j, -1, RSPACE) & ch.spells(j, _MONTHS)]
     hits += _hits(_DATE_DAY_MONTH, _any_at(j, starts, n), heads)
     # "2011-01-31", "31/01/2011": digit, one of -./, digit
@@ -276,10 +268,9 @@ def _pattern_columns(cp, f, starts, heads) -> list[np.ndarray]:
                 dots[ch.at(dots, -1) == 119] - 1, colons[ch.at(colons, 1) == 47]]  # fmt: skip
     clock = colons[ch.flag_at(colons, -1, DEC) & ch.flag_at(colons, 1, DEC)] - 1
     go = np.flatnonzero(((cp[:-1] | 32) == 103) & ((cp[1:] | 32) == 111))
-    ago = _next_after(d, ch.nonspace)
-    ago = ago[ago >= 0]
+    ago = ch.after_digit
     ago = ago[ch.spells(ago, ("se", "mi", "ho", "hr", "da", "we", "mo", "ye"))]
-    counter = _next_after(d, ch.nonspace & (cp != 46) & (cp != 44))
+    counter = _next_after(d, np.flatnonzero(ch.nonspace & (cp != 46) & (cp != 44)))
     counter = counter[counter >= 0]
     counter = counter[ch.spells(counter, _COUNTED)]
     return [
