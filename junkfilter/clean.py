@@ -102,15 +102,15 @@ class JunkFilter:
         paragraph spans, without a :class:`Paragraph` object per paragraph."""
         config = config or self.config
         starts, ends, sizes = spans_many(texts)
-        doc = np.repeat(np.arange(len(texts)), sizes).tolist()
-        paras = [texts[d][s:e] for d, s, e in zip(doc, starts.tolist(), ends.tolist())]
+        doc = np.repeat(np.arange(len(texts)), sizes)  # each paragraph's document
+        paras = [texts[d][s:e] for d, s, e in zip(doc.tolist(), starts.tolist(), ends.tolist())]
         names = tuple(str(lab) for lab in self._labels)
         bounds = np.r_[0, np.cumsum(sizes)]
         if not paras:
             empty = np.zeros(0, dtype=np.int64)
             return Verdicts(texts, bounds, empty, empty, empty, empty.astype(bool), empty, names)
         rows = featurize_texts(paras, sizes)
-        proba = self.model.predict_proba(rows, np.repeat(np.arange(len(texts)), sizes))
+        proba = self.model.predict_proba(rows, doc)
         best, keep, why = decide(proba, self._labels, sizes, config)
         return Verdicts(texts, bounds, starts, ends, best, keep, why, names)
 

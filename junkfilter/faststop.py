@@ -7,6 +7,8 @@ paragraph.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from junkfilter import paragraph as para
@@ -39,8 +41,8 @@ class _Stopwords:
     A word is its code points padded with zeros to the longest stopword: a few uint64 read
     straight from the text's buffer. A hash of those picks a slot of a table holding the one
     stopword hashed there (a sorted search for the rare slots holding several), and comparing
-    the uint64 confirms it, so a hash collision never gives a wrong answer. One table serves
-    ASCII text (one byte a character), one the rest (four).
+    the uint64 confirms it, so a hash collision never gives a wrong answer. There is one table
+    per width of code point (uint8 for ASCII text, uint16, uint32), built on first use.
     """
 
     def __init__(self) -> None:
@@ -94,12 +96,12 @@ class _Stopwords:
         return out
 
 
-_INSTANCE: list[_Stopwords] = []
+@lru_cache(maxsize=1)
+def _lookup() -> _Stopwords:
+    return _Stopwords()
 
 
 def stopword_flags(lcp: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """True where the span ``lcp[start:start + len]`` of lower-cased code points (uint8, uint16
     or uint32) is a stopword; the tables are built on first use."""
-    if not _INSTANCE:
-        _INSTANCE.append(_Stopwords())
-    return _INSTANCE[0].flags(lcp, starts, lens)
+    return _lookup().flags(lcp, starts, lens)

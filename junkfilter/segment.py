@@ -164,7 +164,6 @@ def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     return out
 
 
-
 def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start and end of every line's content in ``joined`` (what ``_LINE_CONTENT`` finds), and
     whether a blank line (two line breaks, ``\r\n`` counting once) comes before it.
