@@ -307,7 +307,7 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
             t[name] += now - clock
             clock = now
 
-        starts, ends, sizes = spans_many(b)
+        starts, ends, sizes, _ = spans_many(b)
         doc = np.repeat(np.arange(len(b)), sizes).tolist()
         paras = [b[d][s:e] for d, s, e in zip(doc, starts.tolist(), ends.tolist(), strict=True)]
         lap("segment")

@@ -20,11 +20,12 @@ from itertools import islice
 import numpy as np
 
 from junkfilter.config import Config
-from junkfilter.features import featurize, featurize_texts, group_ids
+from junkfilter.features import featurize_texts
 from junkfilter.labels import Label
 from junkfilter.model import Stack
+from junkfilter.order import order_many
 from junkfilter.paragraph import Paragraph
-from junkfilter.segment import segment_many, spans_many
+from junkfilter.segment import paragraphs_of, spans_many
 from junkfilter.verdicts import RESCUE_FLOOR, Verdicts, assemble_spans, decide
 
 
@@ -97,11 +98,25 @@ class JunkFilter:
             for p, row in zip(paragraphs, proba.tolist(), strict=True):
                 p.probabilities = dict(zip(self._labels, row, strict=True))
 
+    def _proba(self, texts: Sequence[str], paras: list[str], starts, sizes, columns) -> np.ndarray:
+        """Label probabilities of the paragraphs ``paras`` (rows in text order) of ``texts``,
+        scored in reading order (:mod:`junkfilter.order`; the same unless columns)."""
+        order = order_many(texts, starts, sizes, columns)
+        if order is not None:
+            paras = [paras[i] for i in order.tolist()]
+        rows = featurize_texts(paras, sizes)
+        proba = self.model.predict_proba(rows, np.repeat(np.arange(len(texts)), sizes))
+        if order is None:
+            return proba
+        out = np.empty_like(proba)
+        out[order] = proba
+        return out
+
     def verdicts(self, texts: Sequence[str], config: Config | None = None) -> Verdicts:
         """The cheap path of :meth:`classify_many` for batch runs: verdicts as arrays over
         paragraph spans, without a :class:`Paragraph` object per paragraph."""
         config = config or self.config
-        starts, ends, sizes = spans_many(texts)
+        starts, ends, sizes, columns = spans_many(texts)
         doc = np.repeat(np.arange(len(texts)), sizes)  # each paragraph's document
         paras = [texts[d][s:e] for d, s, e in zip(doc.tolist(), starts.tolist(), ends.tolist())]
         names = tuple(str(lab) for lab in self._labels)
@@ -109,8 +124,7 @@ class JunkFilter:
         if not paras:
             empty = np.zeros(0, dtype=np.int64)
             return Verdicts(texts, bounds, empty, empty, empty, empty.astype(bool), empty, names)
-        rows = featurize_texts(paras, sizes)
-        proba = self.model.predict_proba(rows, doc)
+        proba = self._proba(texts, paras, starts, sizes, columns)
         best, keep, why = decide(proba, self._labels, sizes, config)
         return Verdicts(texts, bounds, starts, ends, best, keep, why, names)
 
@@ -123,11 +137,12 @@ class JunkFilter:
         probability); batch callers that only need the verdicts leave it off.
         """
         config = config or self.config
-        docs = segment_many(texts)
+        starts, ends, sizes, columns = spans_many(texts)
+        docs = paragraphs_of(texts, starts, ends, sizes)
         if not any(docs):
             return docs
-        rows = featurize(docs)
-        proba = self.model.predict_proba(rows, group_ids(docs))
+        paras = [p.text for d in docs for p in d]
+        proba = self._proba(texts, paras, starts, sizes, columns)
         self._decide(docs, proba, config, probabilities)
         return docs
 

@@ -11,9 +11,12 @@ Rules, in order:
    paragraph.
 2. Blank lines (only spaces/tabs/other whitespace) separate blocks. ``\\r\\n``, ``\\n`` and a lone
    ``\\r`` all end a line.
-3. A block of several lines is split into one paragraph per line, unless it looks hard-wrapped
-   (every line but the last of similar, prose-like length and none starting with a list marker),
-   in which case it stays one paragraph.
+3. Within a line, a column gap -- COLUMN_GAP or more whitespace characters, or any tab -- ends a
+   paragraph: layout-aware converters (inscriptis, ``lynx -dump``) put table cells side by side,
+   so an article line and a sidebar headline can share one line of text.
+4. A block of several lines is split into one paragraph per line (or per column piece), unless it
+   looks hard-wrapped (every line but the last of similar, prose-like length, none starting with
+   a list marker, no column gap), in which case it stays one paragraph.
 
 All scanning is linear in the input; no regular expression here can backtrack.
 """
@@ -25,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from junkfilter.fastshape import RSPACE, char_flags, codepoints
+from junkfilter.fastshape import codepoints
 from junkfilter.paragraph import Paragraph
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -33,6 +36,10 @@ _LIST_MARKER = re.compile(r"[ \t]*(?:[-*+•·>|#]|\d{1,3}[.)])[ \t]")
 _FRONT_MATTER_OPEN = ("---",)
 _FRONT_MATTER_CLOSE = ("---", "...")
 _MAX_FRONT_MATTER_LINES = 200
+
+COLUMN_GAP = 3
+"""Whitespace runs this long inside a line (or holding a tab) separate paragraphs; two spaces do
+not (prose puts two after a full stop)."""
 
 WRAP_MIN, WRAP_MAX, WRAP_SPREAD = 40, 120, 30
 """A block is hard-wrapped when all its lines but the last are WRAP_MIN..WRAP_MAX characters long
@@ -83,8 +90,8 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
     return lo >= WRAP_MIN and hi <= WRAP_MAX and hi - lo <= WRAP_SPREAD
 
 
-_LINE_CONTENT = re.compile(r"\S(?:[^\r\n]*\S)?")
-"""A line's content without its leading and trailing whitespace (never spans a line break)."""
+_PIECE = re.compile(rf"\S+(?:[^\S\r\n\t]{{1,{COLUMN_GAP - 1}}}\S+)*")
+"""A line's content, without leading and trailing whitespace, up to a column gap."""
 
 
 def _starts_block(text: str, prev_end: int, start: int) -> bool:
@@ -98,21 +105,29 @@ def _starts_block(text: str, prev_end: int, start: int) -> bool:
     return gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2
 
 
-def _blocks(text: str, pos: int) -> list[list[tuple[int, int]]]:
-    """Non-blank line spans, grouped into blank-line-separated blocks."""
-    blocks: list[list[tuple[int, int]]] = []
+def _blocks(text: str, pos: int) -> list[tuple[list[tuple[int, int]], bool]]:
+    """Line pieces (:data:`_PIECE`), grouped into blank-line-separated blocks, each with whether
+    a column gap splits one of its lines."""
+    blocks: list[tuple[list[tuple[int, int]], bool]] = []
     block: list[tuple[int, int]] = []
-    prev_end = pos
-    for m in _LINE_CONTENT.finditer(text, pos):
+    columns, prev_end = False, pos
+    for m in _PIECE.finditer(text, pos):
         s, e = m.span()
         if block and _starts_block(text, prev_end, s):
-            blocks.append(block)
-            block = []
+            blocks.append((block, columns))
+            block, columns = [], False
+        elif block and not _has_line_break(text, prev_end, s):
+            columns = True
         block.append((s, e))
         prev_end = e
     if block:
-        blocks.append(block)
+        blocks.append((block, columns))
     return blocks
+
+
+def _has_line_break(text: str, start: int, end: int) -> bool:
+    gap = text[start:end]
+    return "\n" in gap or "\r" in gap
 
 
 def span_iter(text: str):
@@ -121,12 +136,12 @@ def span_iter(text: str):
     if pos:
         s, e = _strip_span(text, 0, pos)
         yield s, e
-    for block in _blocks(text, pos):
+    for block, columns in _blocks(text, pos):
         if len(block) == 1:
             yield block[0]
             continue
         lengths = [e - s for s, e in block]
-        if _is_hard_wrapped(lengths, False) and not any(
+        if not columns and _is_hard_wrapped(lengths, False) and not any(
             _LIST_MARKER.match(text, s, min(e, s + 8)) for s, e in block
         ):
             yield block[0][0], block[-1][1]
@@ -144,7 +159,12 @@ def segment(text: str) -> list[Paragraph]:
 
 def segment_many(texts: Sequence[str]) -> list[list[Paragraph]]:
     """:func:`segment` of each text, computed for all of them at once (:func:`spans_many`)."""
-    starts, ends, sizes = spans_many(texts)
+    starts, ends, sizes, _ = spans_many(texts)
+    return paragraphs_of(texts, starts, ends, sizes)
+
+
+def paragraphs_of(texts: Sequence[str], starts, ends, sizes) -> list[list[Paragraph]]:
+    """:class:`Paragraph` lists from the spans :func:`spans_many` found in ``texts``."""
     out, pos = [], 0
     starts, ends = starts.tolist(), ends.tolist()
     for text, size in zip(texts, sizes.tolist(), strict=True):
@@ -165,8 +185,9 @@ def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
 
 
 def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start and end of every line's content in ``joined`` (what ``_LINE_CONTENT`` finds), and
-    whether a blank line (two line breaks, ``\r\n`` counting once) comes before it.
+    """Start and end of every line's content in ``joined`` (leading and trailing whitespace
+    stripped), whether a blank line (two line breaks, ``\r\n`` counting once) comes before it,
+    and whether a column gap (:data:`COLUMN_GAP`) splits it.
 
     Only the line breaks are located in numpy; the few lines with whitespace at an end are
     stripped one by one.
@@ -177,7 +198,7 @@ def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts, ends = np.r_[0, nl + 1], np.r_[nl, size]
     filled = ends > starts
     starts, ends = starts[filled], ends[filled]
-    loose = (char_flags(np.take(cp, starts)) | char_flags(np.take(cp, ends - 1))) & RSPACE
+    loose = _whitespace(np.take(cp, starts)) | _whitespace(np.take(cp, ends - 1))
     for i in np.flatnonzero(loose).tolist():
         s, e = int(starts[i]), int(ends[i])
         line = joined[s:e]
@@ -187,12 +208,40 @@ def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     filled = ends > starts
     starts, ends = starts[filled], ends[filled]
     if not len(starts):
-        return starts, ends, np.zeros(0, dtype=bool)
+        return starts, ends, np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     after = np.take(cp, np.minimum(nl + 1, size - 1))
     crlf = nl[(np.take(cp, nl) == 13) & (after == 10) & (nl + 1 < size)]
     gap = np.searchsorted(nl, starts[1:]) - np.searchsorted(nl, ends[:-1])
     gap -= np.searchsorted(crlf, starts[1:]) - np.searchsorted(crlf, ends[:-1])
-    return starts, ends, np.r_[True, gap >= 2]
+    return starts, ends, np.r_[True, gap >= 2], _column_lines(cp, starts, ends)
+
+
+_WS = np.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
+"""``str.isspace`` of each code point up to U+3000 (the last whitespace), then one False."""
+
+
+def _whitespace(cp: np.ndarray) -> np.ndarray:
+    return np.take(_WS, cp if cp.dtype == np.uint8 else np.minimum(cp, len(_WS) - 1))
+
+
+def _column_lines(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per line: does a column gap (COLUMN_GAP whitespace characters or a tab) split it?
+
+    Runs of COLUMN_GAP characters that are outside ``!``..U+0084 (a superset of whitespace that
+    costs two array passes) are found first, then checked exactly."""
+    maybe = (cp - cp.dtype.type(33)) > 0x84 - 33
+    run = maybe[: len(cp) - COLUMN_GAP + 1].copy()
+    for k in range(1, COLUMN_GAP):
+        run &= maybe[k : len(cp) - COLUMN_GAP + 1 + k]
+    pos = np.flatnonzero(run)
+    for k in range(COLUMN_GAP):
+        pos = pos[_whitespace(np.take(cp, pos + k))]
+    pos = np.r_[pos, np.flatnonzero(cp == 9)]
+    line = np.searchsorted(starts, pos, side="right") - 1
+    inside = (line >= 0) & (pos < np.take(ends, np.maximum(line, 0)))
+    out = np.zeros(len(starts), dtype=bool)
+    out[line[inside]] = True
+    return out
 
 
 def _maybe_wrapped(starts: np.ndarray, ends: np.ndarray, new_block: np.ndarray) -> np.ndarray:
@@ -208,25 +257,28 @@ def _maybe_wrapped(starts: np.ndarray, ends: np.ndarray, new_block: np.ndarray) 
     return np.repeat(ok, size)
 
 
-def spans_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def spans_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`span_iter` of many texts at once: the paragraphs' starts and ends (offsets into
-    their own text) and each text's number of paragraphs.
+    their own text), each text's number of paragraphs, and whether a column gap cuts one of its
+    lines (see :mod:`junkfilter.order`).
 
     The texts are joined with a blank line, which always separates blocks, and scanned with
-    numpy (:func:`_line_spans`); a text that opens with front matter or holds a block that may
-    be hard-wrapped goes through :func:`span_iter` instead.
+    numpy (:func:`_line_spans`); a text that opens with front matter, holds a block that may
+    be hard-wrapped or a line with a column gap goes through :func:`span_iter` instead.
     """
     n = len(texts)
     offsets = np.r_[0, np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n) + 2)]
-    starts, ends, new_block = _line_spans("\n\n".join(texts))
+    starts, ends, new_block, columns = _line_spans("\n\n".join(texts))
     doc = np.searchsorted(offsets, starts, side="right") - 1
-    special = np.zeros(n, dtype=bool)
+    has_columns = np.zeros(n, dtype=bool)
+    has_columns[doc[columns]] = True
+    special = has_columns.copy()
     special[doc[_maybe_wrapped(starts, ends, new_block)]] = True
     special |= np.array([t[:1] in "-\ufeff \t" and _front_matter_end(t) > 0 for t in texts],
                         dtype=bool)  # fmt: skip
     sizes = np.bincount(doc, minlength=n)
     if not special.any():
-        return starts - offsets[doc], ends - offsets[doc], sizes
+        return starts - offsets[doc], ends - offsets[doc], sizes, has_columns
     parts_s, parts_e, out_sizes = [], [], sizes.copy()
     bounds = np.r_[0, np.cumsum(sizes)]
     for i in range(n):
@@ -239,4 +291,4 @@ def spans_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
             lo, hi = bounds[i], bounds[i + 1]
             parts_s.append(starts[lo:hi] - offsets[i])
             parts_e.append(ends[lo:hi] - offsets[i])
-    return np.concatenate(parts_s), np.concatenate(parts_e), out_sizes
+    return np.concatenate(parts_s), np.concatenate(parts_e), out_sizes, has_columns

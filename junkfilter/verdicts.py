@@ -57,8 +57,8 @@ def decide(proba: np.ndarray, labels: Sequence[Label], sizes: Sequence[int], con
 
 def assemble_spans(text: str, starts, ends, keep) -> str:
     """The kept spans of ``text``, each preceded by the input's own separator before it (the gap
-    after the previous span), and one line break at the end if the input had one after the last
-    kept span. The result is a subsequence of ``text``."""
+    after the previous span; see :func:`_separator` for column pieces), and one line break at the
+    end if the input had one after the last kept span. The result is a subsequence of ``text``."""
     kept = np.flatnonzero(keep)
     if not len(kept):
         return ""
@@ -67,12 +67,30 @@ def assemble_spans(text: str, starts, ends, keep) -> str:
     first = kept[np.r_[0, breaks + 1]].tolist()
     last = kept[np.r_[breaks, len(kept) - 1]].tolist()
     out = [text[starts[first[0]] : ends[last[0]]]]
-    out += [text[ends[a - 1] : ends[b]] for a, b in zip(first[1:], last[1:], strict=True)]
+    for prev, a, b in zip(last, first[1:], last[1:], strict=False):
+        out += [_separator(text, int(ends[prev]), int(ends[a - 1]), int(starts[a])),
+                text[starts[a] : ends[b]]]  # fmt: skip
     tail_start = int(ends[last[-1]])
     nl = text.find("\n", tail_start)
     if nl >= 0:
         out.append("\r\n" if nl > tail_start and text[nl - 1] == "\r" else "\n")
     return "".join(out)
+
+
+def _separator(text: str, kept_end: int, gap_start: int, start: int) -> str:
+    """What goes before a kept span at ``start`` that follows dropped spans: the gap before it,
+    unless that gap is a column gap inside a line while a line break lies between the last kept
+    span (ending at ``kept_end``) and the dropped ones -- then those line breaks (at most two),
+    so that kept pieces of different lines do not end up on one line."""
+    gap = text[gap_start:start]
+    if "\n" in gap or "\r" in gap:
+        return gap
+    region = text[kept_end:gap_start]
+    lines = region.count("\n") + region.count("\r") - region.count("\r\n")
+    if not lines:
+        return gap
+    nl = "\r\n" if "\r\n" in region else "\n" if "\n" in region else "\r"
+    return nl * min(lines, 2)
 
 
 @dataclass(slots=True)

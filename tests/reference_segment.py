@@ -1,4 +1,5 @@
-"""Reference copy of segment.py before the single-regex line scan (used by tests only).
+"""Reference copy of segment.py before the single-regex line scan, plus a plain-loop version of
+the column-gap rule (used by tests only).
 
 Text -> paragraphs with exact character spans.
 
@@ -81,19 +82,40 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
     return lo >= WRAP_MIN and hi <= WRAP_MAX and hi - lo <= WRAP_SPREAD
 
 
+def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split the stripped line ``[s, e)`` at runs of 3+ whitespace characters or with a tab."""
+    out, start, i = [], s, s
+    while i < e:
+        if not text[i].isspace():
+            i += 1
+            continue
+        j = i
+        while text[j].isspace():
+            j += 1
+        if j - i >= 3 or "\t" in text[i:j]:
+            out.append((start, i))
+            start = j
+        i = j
+    out.append((start, e))
+    return out
+
+
 def _blocks(text: str, pos: int):
-    """Yield lists of non-blank line spans, one list per blank-line-separated block."""
+    """Yield (pieces, has column gap), one per blank-line-separated block."""
     block: list[tuple[int, int]] = []
+    columns = False
     for s, e in iter_lines(text, pos):
         s, e = _strip_span(text, s, e)
         if s == e:
             if block:
-                yield block
-                block = []
+                yield block, columns
+                block, columns = [], False
         else:
-            block.append((s, e))
+            pieces = _pieces(text, s, e)
+            columns |= len(pieces) > 1
+            block.extend(pieces)
     if block:
-        yield block
+        yield block, columns
 
 
 def span_iter(text: str):
@@ -102,13 +124,13 @@ def span_iter(text: str):
     if pos:
         s, e = _strip_span(text, 0, pos)
         yield s, e
-    for block in _blocks(text, pos):
+    for block, columns in _blocks(text, pos):
         if len(block) == 1:
             yield block[0]
             continue
         lengths = [e - s for s, e in block]
         marker = any(_LIST_MARKER.match(text, s, min(e, s + 8)) for s, e in block)
-        if _is_hard_wrapped(lengths, marker):
+        if not columns and _is_hard_wrapped(lengths, marker):
             yield block[0][0], block[-1][1]
         else:
             yield from block

@@ -65,6 +65,18 @@ def test_empty_and_whitespace():
     assert tiles(" \n\t\r\n") == []
 
 
+def test_column_gaps_split_a_line():
+    text = "Article sentence one.     Sidebar link\nMore article.\tAd\nTwo  spaces stay."
+    assert tiles(text) == ["Article sentence one.", "Sidebar link", "More article.", "Ad",
+                           "Two  spaces stay."]  # fmt: skip
+
+
+def test_column_gap_block_is_never_hard_wrapped():
+    line = "w" * 50
+    text = f"{line}     side\n{line}\n{line}"
+    assert tiles(text) == [line, "side", line, line]
+
+
 def test_long_line():
     text = "x" * 1_000_000 + "\n\nend"
     assert [len(t) for t in tiles(text)] == [1_000_000, 3]
@@ -72,7 +84,8 @@ def test_long_line():
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["a", "Bb c", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x1c",
-                                 "\u2028", "\x85", "---", "...", "- x", "word " * 12, "é"]),
+                                 "\u2028", "\x85", "---", "...", "- x", "word " * 12, "é",
+                                 "   ", "\xa0\xa0"]),
                 max_size=40).map("".join))
 def test_single_scan_equals_reference(text):
     assert list(span_iter(text)) == list(reference_segment.span_iter(text))
@@ -85,14 +98,15 @@ def test_single_scan_equals_reference_any_text(text):
 
 
 def assert_batch_equals_scalar(texts):
-    starts, ends, sizes = spans_many(texts)
+    starts, ends, sizes, _ = spans_many(texts)
     want = [list(span_iter(t)) for t in texts]
     assert sizes.tolist() == [len(w) for w in want]
     assert list(zip(starts.tolist(), ends.tolist())) == [s for w in want for s in w]
 
 
 PIECES = ["a", "Bb c", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\u2028", "\x85", "---", "...",
-          "- x", "1. y", "word " * 12, "w" * 45 + "\n", "\ufeff", "é", "😀", ""]  # fmt: skip
+          "- x", "1. y", "word " * 12, "w" * 45 + "\n", "\ufeff", "é", "😀", "", "   ", "\u3000",
+          " \t"]  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None)

@@ -1,5 +1,7 @@
 """The array path (:meth:`JunkFilter.verdicts`) gives what the paragraph path gives."""
 
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,18 @@ from junkfilter.verdicts import assemble_spans, decide
 from tests.conftest import training_texts
 
 
+def reference_separator(gap, region):
+    """A column gap after dropped pieces becomes the line breaks the dropped text held."""
+    if "\n" in gap or "\r" in gap:
+        return gap
+    n = len(re.findall(r"\r\n|\r|\n", region))
+    if not n:
+        return gap
+    nl = re.search(r"\r\n|\n|\r", region)
+    nl = "\r\n" if "\r\n" in region else nl.group()
+    return nl * min(n, 2)
+
+
 def reference_assemble(text, paragraphs, keep):
     """The kept paragraphs one by one, each after the gap before it (the original loop)."""
     out, prev_end = [], None
@@ -18,7 +32,10 @@ def reference_assemble(text, paragraphs, keep):
         if not k:
             continue
         if out:
-            out.append(text[paragraphs[i - 1].end : p.start])
+            gap = text[paragraphs[i - 1].end : p.start]
+            dropped = i > 0 and not keep[i - 1]
+            out.append(reference_separator(gap, text[prev_end : paragraphs[i - 1].end])
+                       if dropped else gap)  # fmt: skip
         out.append(p.text)
         prev_end = p.end
     if prev_end is not None:
@@ -30,7 +47,7 @@ def reference_assemble(text, paragraphs, keep):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab \t\r\n", max_size=80), st.lists(st.booleans(), max_size=40))
+@given(st.text(alphabet="ab   \t\r\n", max_size=80), st.lists(st.booleans(), max_size=40))
 def test_assemble_spans_matches_the_paragraph_loop(text, flags):
     paras = segment(text)
     keep = (flags + [True] * len(paras))[: len(paras)]
@@ -38,8 +55,17 @@ def test_assemble_spans_matches_the_paragraph_loop(text, flags):
     assert assemble_spans(text, starts, ends, keep) == reference_assemble(text, paras, keep)
 
 
+def test_kept_column_pieces_keep_their_lines():
+    text = "Article one.     Sidebar\nSidebar two     Article two.\n"
+    paras = segment(text)
+    keep = [p.text.startswith("Article") for p in paras]
+    starts, ends = [p.start for p in paras], [p.end for p in paras]
+    assert assemble_spans(text, starts, ends, keep) == "Article one.\nArticle two.\n"
+
+
 def test_verdicts_equal_classify_many(small_filter):
-    texts = training_texts()[:40] + ["", "   \n\n", "one line only", "a\r\n\r\nb\r\nc"]
+    columns = "Article line one.     Menu\n\t\tAd\nArticle line two.    Login"
+    texts = training_texts()[:40] + ["", "   \n\n", "one line only", "a\r\n\r\nb\r\nc", columns]
     v = small_filter.verdicts(texts)
     docs = small_filter.classify_many(texts)
     assert len(v) == len(texts)

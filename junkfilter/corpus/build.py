@@ -31,6 +31,7 @@ from junkfilter.corpus.render import RENDERERS
 from junkfilter.corpus.sources import SOURCES, Page, read_source, split_of
 from junkfilter.documents import Document, check, write_documents
 from junkfilter.labels import Label
+from junkfilter.order import reading_order
 from junkfilter.runner import start_context
 from junkfilter.segment import segment
 
@@ -54,7 +55,9 @@ def _gold_text(page: Page) -> str:
 def _document(source: str, renderer: str, page: Page) -> tuple[Document | None, dict]:
     """Render, segment and align one page; the document (or None) and its statistics."""
     text = RENDERERS[renderer](page.html)
-    texts = [p.text for p in segment(text)]
+    paragraphs = segment(text)
+    order = reading_order(text, [p.start for p in paragraphs])  # side-by-side columns
+    texts = [paragraphs[i].text for i in (order or range(len(paragraphs)))]
     if not texts:
         return None, {"skip": "empty rendering"}
     result = align(texts, page.gold)
