@@ -13,7 +13,8 @@ Rules, in order:
    ``\\r`` all end a line.
 3. Within a line, a column gap -- COLUMN_GAP or more whitespace characters, or any tab -- ends a
    paragraph: layout-aware converters (inscriptis, ``lynx -dump``) put table cells side by side,
-   so an article line and a sidebar headline can share one line of text.
+   so an article line and a sidebar headline can share one line of text. Not after a piece
+   without a letter or digit: markdown's nested list markers (``*   *   * item``) are no column.
 4. A block of several lines is split into one paragraph per line (or per column piece), unless it
    looks hard-wrapped (every line but the last of similar, prose-like length, none starting with
    a list marker, no column gap), in which case it stays one paragraph.
@@ -92,6 +93,7 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
 
 _PIECE = re.compile(rf"\S+(?:[^\S\r\n\t]{{1,{COLUMN_GAP - 1}}}\S+)*")
 """A line's content, without leading and trailing whitespace, up to a column gap."""
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def _starts_block(text: str, prev_end: int, start: int) -> bool:
@@ -117,6 +119,9 @@ def _blocks(text: str, pos: int) -> list[tuple[list[tuple[int, int]], bool]]:
             blocks.append((block, columns))
             block, columns = [], False
         elif block and not _has_line_break(text, prev_end, s):
+            if not _ALNUM.search(text, *block[-1]):  # markers ("*   *   * item"): no column
+                block[-1], prev_end = (block[-1][0], e), e
+                continue
             columns = True
         block.append((s, e))
         prev_end = e

@@ -83,7 +83,8 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
 
 
 def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Split the stripped line ``[s, e)`` at runs of 3+ whitespace characters or with a tab."""
+    """Split the stripped line ``[s, e)`` at runs of 3+ whitespace characters or with a tab,
+    each after a piece with a letter or digit."""
     out, start, i = [], s, s
     while i < e:
         if not text[i].isspace():
@@ -92,7 +93,7 @@ def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
         j = i
         while text[j].isspace():
             j += 1
-        if j - i >= 3 or "\t" in text[i:j]:
+        if (j - i >= 3 or "\t" in text[i:j]) and any(c.isalnum() for c in text[start:i]):
             out.append((start, i))
             start = j
         i = j

@@ -71,6 +71,10 @@ def test_column_gaps_split_a_line():
                            "Two  spaces stay."]  # fmt: skip
 
 
+def test_markers_before_a_gap_are_no_column():
+    assert tiles("  *   *   * [Ask](//x.org)\n-   item") == ["*   *   * [Ask](//x.org)", "-   item"]
+
+
 def test_column_gap_block_is_never_hard_wrapped():
     line = "w" * 50
     text = f"{line}     side\n{line}\n{line}"
@@ -85,7 +89,7 @@ def test_long_line():
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["a", "Bb c", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\x1c",
                                  "\u2028", "\x85", "---", "...", "- x", "word " * 12, "é",
-                                 "   ", "\xa0\xa0"]),
+                                 "   ", "\xa0\xa0", "*   "]),
                 max_size=40).map("".join))
 def test_single_scan_equals_reference(text):
     assert list(span_iter(text)) == list(reference_segment.span_iter(text))
