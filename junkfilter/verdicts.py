@@ -80,17 +80,19 @@ def assemble_spans(text: str, starts, ends, keep) -> str:
 def _separator(text: str, kept_end: int, gap_start: int, start: int) -> str:
     """What goes before a kept span at ``start`` that follows dropped spans: the gap before it,
     unless that gap is a column gap inside a line while a line break lies between the last kept
-    span (ending at ``kept_end``) and the dropped ones -- then those line breaks (at most two),
-    so that kept pieces of different lines do not end up on one line."""
+    span (ending at ``kept_end``) and the dropped ones -- then the line breaks of the last gap
+    that has any (where the kept span's line begins), so pieces of different lines stay apart."""
     gap = text[gap_start:start]
     if "\n" in gap or "\r" in gap:
         return gap
     region = text[kept_end:gap_start]
-    lines = region.count("\n") + region.count("\r") - region.count("\r\n")
-    if not lines:
+    last = max(region.rfind("\n"), region.rfind("\r"))
+    if last < 0:
         return gap
-    nl = "\r\n" if "\r\n" in region else "\n" if "\n" in region else "\r"
-    return nl * min(lines, 2)
+    first = last
+    while first > 0 and region[first - 1].isspace():
+        first -= 1
+    return "".join(c for c in region[first : last + 1] if c in "\r\n")
 
 
 @dataclass(slots=True)

@@ -112,6 +112,17 @@ def test_shipped_model_keeps_comments_drops_spam(default_filter):
             assert not p.keep, p.text
 
 
+def test_shipped_model_on_column_page():
+    """A table-layout page as inscriptis/lynx render it (menu column beside the article): the
+    article's lines come out in order, one per line, without the menu."""
+    text = (CASES / "columns_page.txt").read_text()
+    res = run("filter", CASES / "columns_page.txt", "-q")
+    assert res.exit_code == 0, res.output
+    lines = [line.strip() for line in res.output.splitlines()]
+    want = [line.split("   ")[-1].strip() for line in text.splitlines()[1:-1]]
+    assert lines == [w for w in want if len(w) > 40]
+
+
 def test_rescue_option(tmp_path):
     """The shipped model, made to keep nothing (threshold 1): rescue keeps the prose."""
     page = tmp_path / "page.txt"

@@ -14,15 +14,14 @@ from tests.conftest import training_texts
 
 
 def reference_separator(gap, region):
-    """A column gap after dropped pieces becomes the line breaks the dropped text held."""
+    """A column gap after dropped pieces becomes the line breaks of the last whitespace run
+    with line breaks in the dropped text."""
     if "\n" in gap or "\r" in gap:
         return gap
-    n = len(re.findall(r"\r\n|\r|\n", region))
-    if not n:
+    runs = [r for r in re.findall(r"\s+", region) if "\n" in r or "\r" in r]
+    if not runs:
         return gap
-    nl = re.search(r"\r\n|\n|\r", region)
-    nl = "\r\n" if "\r\n" in region else nl.group()
-    return nl * min(n, 2)
+    return re.sub(r"[^\r\n]", "", runs[-1])
 
 
 def reference_assemble(text, paragraphs, keep):
