@@ -33,12 +33,13 @@ def test_classify_fields(small_filter):
         assert abs(sum(p.probabilities.values()) - 1.0) < 1e-6
 
 
-def test_clean_is_subsequence_and_drops_form(small_filter):
-    out = small_filter.clean(TEXT)
+def test_clean_is_subsequence_and_drops_form(default_filter):
+    # the shipped model: the toy model's verdict on a five-paragraph text moves with its data
+    out = default_filter.clean(TEXT)
     it = iter(TEXT)
     assert all(c in it for c in out)
     assert "Leave a Reply" not in out
-    assert "The city council voted" in out  # the toy model's quality is not the point here
+    assert "The city council voted" in out
 
 
 def test_keep_and_threshold(small_filter):
@@ -48,8 +49,8 @@ def test_keep_and_threshold(small_filter):
     assert strict.clean(TEXT) == ""
 
 
-def test_rescue_keeps_the_best_of_an_emptied_document(small_filter):
-    strict = replace(small_filter, config=Config(threshold=1.0))
+def test_rescue_keeps_the_best_of_an_emptied_document(default_filter):
+    strict = replace(default_filter, config=Config(threshold=1.0))
     paragraphs = strict.classify(TEXT)
     kept = [p for p in paragraphs if p.keep]
     assert kept, "rescue must keep something when no paragraph reaches the threshold"
