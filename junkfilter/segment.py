@@ -162,14 +162,9 @@ def segment(text: str) -> list[Paragraph]:
     ]
 
 
-def segment_many(texts: Sequence[str]) -> list[list[Paragraph]]:
-    """:func:`segment` of each text, computed for all of them at once (:func:`spans_many`)."""
-    starts, ends, sizes, _ = spans_many(texts)
-    return paragraphs_of(texts, starts, ends, sizes)
-
-
 def paragraphs_of(texts: Sequence[str], starts, ends, sizes) -> list[list[Paragraph]]:
-    """:class:`Paragraph` lists from the spans :func:`spans_many` found in ``texts``."""
+    """:class:`Paragraph` lists from the spans :func:`spans_many` found in ``texts`` (what
+    :func:`segment` gives for each)."""
     out, pos = [], 0
     starts, ends = starts.tolist(), ends.tolist()
     for text, size in zip(texts, sizes.tolist(), strict=True):
@@ -189,7 +184,7 @@ def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     return out
 
 
-def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Start and end of every line's content in ``joined`` (leading and trailing whitespace
     stripped), whether a blank line (two line breaks, ``\r\n`` counting once) comes before it,
     and whether a column gap (:data:`COLUMN_GAP`) splits it.

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from junkfilter.segment import gaps, segment, span_iter, spans_many
+from junkfilter.segment import gaps, paragraphs_of, segment, span_iter, spans_many
 
 from . import reference_segment
 
@@ -106,6 +106,7 @@ def assert_batch_equals_scalar(texts):
     want = [list(span_iter(t)) for t in texts]
     assert sizes.tolist() == [len(w) for w in want]
     assert list(zip(starts.tolist(), ends.tolist())) == [s for w in want for s in w]
+    assert paragraphs_of(texts, starts, ends, sizes) == [segment(t) for t in texts]
 
 
 PIECES = ["a", "Bb c", " ", "\t", "\n", "\r", "\r\n", "\x0b", "\u2028", "\x85", "---", "...",
