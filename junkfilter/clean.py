@@ -67,6 +67,30 @@ def verdict_counts(paragraphs: Sequence[Paragraph]) -> tuple[dict[str, int], dic
     return kept, dropped
 
 
+MAX_ROWS = 1 << 14
+"""Paragraphs scored in one go (features and networks take about 5 KB a paragraph). A document
+with more is scored as consecutive runs of this many, each with its own context."""
+
+
+def row_chunks(sizes, limit: int):
+    """``(lo, hi, sizes)`` of consecutive row ranges of at most ``limit`` rows: whole documents
+    (given by their row counts ``sizes``) where they fit, longer ones cut every ``limit`` rows
+    from their start (so a document's verdicts never depend on the others in its batch)."""
+    parts: list[int] = []
+    for size in np.asarray(sizes).tolist():
+        parts += [limit] * (size // limit) + ([size % limit] if size % limit else [])
+    lo = hi = 0
+    chunk: list[int] = []
+    for part in parts:
+        if chunk and hi - lo + part > limit:
+            yield lo, hi, np.array(chunk, dtype=np.int64)
+            lo, chunk = hi, []
+        chunk.append(part)
+        hi += part
+    if chunk:
+        yield lo, hi, np.array(chunk, dtype=np.int64)
+
+
 @dataclass
 class JunkFilter:
     """A loaded model plus a configuration: the object ingestion code calls."""
@@ -100,12 +124,16 @@ class JunkFilter:
 
     def _proba(self, texts: Sequence[str], paras: list[str], starts, sizes, columns) -> np.ndarray:
         """Label probabilities of the paragraphs ``paras`` (rows in text order) of ``texts``,
-        scored in reading order (:mod:`junkfilter.order`; the same unless columns)."""
+        scored in reading order (:mod:`junkfilter.order`; the same unless columns) and in
+        chunks of at most :data:`MAX_ROWS` rows."""
         order = order_many(texts, starts, sizes, columns)
         if order is not None:
             paras = [paras[i] for i in order.tolist()]
-        rows = featurize_texts(paras, sizes)
-        proba = self.model.predict_proba(rows, np.repeat(np.arange(len(texts)), sizes))
+        proba = np.empty((len(paras), len(self._labels)))
+        for lo, hi, chunk in row_chunks(sizes, MAX_ROWS):
+            rows = featurize_texts(paras[lo:hi], chunk)
+            groups = np.repeat(np.arange(len(chunk)), chunk)
+            proba[lo:hi] = self.model.predict_proba(rows, groups)
         if order is None:
             return proba
         out = np.empty_like(proba)

@@ -41,6 +41,9 @@ _MAX_FRONT_MATTER_LINES = 200
 COLUMN_GAP = 3
 """Whitespace runs this long inside a line (or holding a tab) separate paragraphs; two spaces do
 not (prose puts two after a full stop)."""
+COLUMN_MAX = 8
+"""A line with this many column gaps or more is a row of data (a TSV line, a wide table), not a
+page layout, and stays whole: this also bounds the paragraphs one line can make."""
 
 WRAP_MIN, WRAP_MAX, WRAP_SPREAD = 40, 120, 30
 """A block is hard-wrapped when all its lines but the last are WRAP_MIN..WRAP_MAX characters long
@@ -91,9 +94,36 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
     return lo >= WRAP_MIN and hi <= WRAP_MAX and hi - lo <= WRAP_SPREAD
 
 
-_PIECE = re.compile(rf"\S+(?:[^\S\r\n\t]{{1,{COLUMN_GAP - 1}}}\S+)*")
-"""A line's content, without leading and trailing whitespace, up to a column gap."""
+_LINE_CONTENT = re.compile(r"\S(?:[^\r\n]*\S)?")
+"""A line's content without its leading and trailing whitespace (never spans a line break)."""
+_GAP = re.compile(rf"[^\S\r\n]{{{COLUMN_GAP},}}|\t")
+"""Finds column gaps inside a line: a run of COLUMN_GAP whitespace characters, or a tab (whose
+whitespace run is then widened to its ends)."""
 _ALNUM = re.compile(r"[^\W_]")
+
+
+def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The line content ``[start, end)`` cut at its column gaps, except after a piece without a
+    letter or digit (list markers such as ``*   *   * item``); whole if it has COLUMN_MAX gaps."""
+    gaps: list[tuple[int, int]] = []
+    for m in _GAP.finditer(text, start, end):
+        a, b = m.span()
+        if gaps and a < gaps[-1][1]:
+            continue  # inside the run of the previous gap
+        while text[a - 1].isspace():  # never past ``start``: the line content starts solid
+            a -= 1
+        while text[b].isspace():
+            b += 1
+        gaps.append((a, b))
+        if len(gaps) >= COLUMN_MAX:
+            return [(start, end)]
+    pieces, s = [], start
+    for a, b in gaps:
+        if _ALNUM.search(text, s, a):
+            pieces.append((s, a))
+            s = b
+    pieces.append((s, end))
+    return pieces
 
 
 def _starts_block(text: str, prev_end: int, start: int) -> bool:
@@ -108,31 +138,23 @@ def _starts_block(text: str, prev_end: int, start: int) -> bool:
 
 
 def _blocks(text: str, pos: int) -> list[tuple[list[tuple[int, int]], bool]]:
-    """Line pieces (:data:`_PIECE`), grouped into blank-line-separated blocks, each with whether
-    a column gap splits one of its lines."""
+    """Line pieces (:func:`_line_pieces`), grouped into blank-line-separated blocks, each with
+    whether a column gap cuts one of its lines."""
     blocks: list[tuple[list[tuple[int, int]], bool]] = []
     block: list[tuple[int, int]] = []
     columns, prev_end = False, pos
-    for m in _PIECE.finditer(text, pos):
+    for m in _LINE_CONTENT.finditer(text, pos):
         s, e = m.span()
         if block and _starts_block(text, prev_end, s):
             blocks.append((block, columns))
             block, columns = [], False
-        elif block and not _has_line_break(text, prev_end, s):
-            if not _ALNUM.search(text, *block[-1]):  # markers ("*   *   * item"): no column
-                block[-1], prev_end = (block[-1][0], e), e
-                continue
-            columns = True
-        block.append((s, e))
+        pieces = _line_pieces(text, s, e)
+        columns |= len(pieces) > 1
+        block += pieces
         prev_end = e
     if block:
         blocks.append((block, columns))
     return blocks
-
-
-def _has_line_break(text: str, start: int, end: int) -> bool:
-    gap = text[start:end]
-    return "\n" in gap or "\r" in gap
 
 
 def span_iter(text: str):

@@ -84,8 +84,8 @@ def _is_hard_wrapped(lengths: list[int], starts_with_marker: bool) -> bool:
 
 def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split the stripped line ``[s, e)`` at runs of 3+ whitespace characters or with a tab,
-    each after a piece with a letter or digit."""
-    out, start, i = [], s, s
+    each after a piece with a letter or digit; the whole line if it has 8 or more such runs."""
+    runs, i = [], s
     while i < e:
         if not text[i].isspace():
             i += 1
@@ -93,10 +93,16 @@ def _pieces(text: str, s: int, e: int) -> list[tuple[int, int]]:
         j = i
         while text[j].isspace():
             j += 1
-        if (j - i >= 3 or "\t" in text[i:j]) and any(c.isalnum() for c in text[start:i]):
+        if j - i >= 3 or "\t" in text[i:j]:
+            runs.append((i, j))
+        i = j
+    if len(runs) >= 8:
+        return [(s, e)]
+    out, start = [], s
+    for i, j in runs:
+        if any(c.isalnum() for c in text[start:i]):
             out.append((start, i))
             start = j
-        i = j
     out.append((start, e))
     return out
 

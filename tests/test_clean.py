@@ -6,9 +6,11 @@ from dataclasses import replace
 import numpy as np
 
 from junkfilter import Config, Label
-from junkfilter.clean import assemble
+from junkfilter import clean as clean_module
+from junkfilter.clean import assemble, row_chunks
 from junkfilter.segment import segment
 from junkfilter.verdicts import rescue
+from tests.conftest import training_texts
 
 TEXT = (
     "Council approves new budget for the city's parks\n\n"
@@ -117,3 +119,26 @@ def test_assemble_uses_input_separators():
     for p, keep in zip(paras, (True, False, True)):
         p.keep = keep
     assert assemble(text, paras) == "a\r\n\r\nc\r\n"
+
+
+def test_row_chunks_bound_rows_and_keep_documents_whole():
+    chunks = list(row_chunks([3, 0, 5, 20, 2], 8))
+    assert [(lo, hi, c.tolist()) for lo, hi, c in chunks] == [
+        (0, 8, [3, 5]), (8, 16, [8]), (16, 24, [8]), (24, 30, [4, 2])
+    ]  # fmt: skip
+
+
+def test_long_documents_are_scored_in_chunks(small_filter, monkeypatch):
+    """A document longer than MAX_ROWS paragraphs is scored as runs of MAX_ROWS; its verdicts
+    do not depend on the other documents of its batch, and short documents are unaffected."""
+    long_doc = "\n\n".join(training_texts()[:3])
+    short = training_texts()[3]
+    whole = small_filter.classify_many([short, long_doc], probabilities=True)
+    monkeypatch.setattr(clean_module, "MAX_ROWS", 16)
+    alone = small_filter.classify_many([long_doc], probabilities=True)[0]
+    batch = small_filter.classify_many([short, long_doc], probabilities=True)
+    assert len(alone) > 16
+    assert [p.probabilities for p in batch[1]] == [p.probabilities for p in alone]
+    if len(whole[0]) <= 16:
+        assert [p.probabilities for p in batch[0]] == [p.probabilities for p in whole[0]]
+    assert [p.probabilities for p in alone] != [p.probabilities for p in whole[1]]

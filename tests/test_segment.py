@@ -75,6 +75,14 @@ def test_markers_before_a_gap_are_no_column():
     assert tiles("  *   *   * [Ask](//x.org)\n-   item") == ["*   *   * [Ask](//x.org)", "-   item"]
 
 
+def test_data_rows_stay_whole():
+    row = "\t".join(f"cell{i}" for i in range(8))  # 7 gaps: cut
+    wide = "\t".join(f"cell{i}" for i in range(9))  # 8 gaps: a row of data, whole
+    assert len(tiles(row)) == 8
+    assert tiles(wide) == [wide]
+    assert tiles("x\t" * 1_000_000) == ["\t".join(["x"] * 1_000_000)]
+
+
 def test_column_gap_block_is_never_hard_wrapped():
     line = "w" * 50
     text = f"{line}     side\n{line}\n{line}"
