@@ -6,7 +6,9 @@ Three families of generated files, each at several sizes:
 
 * one single line (12.5, 25, 50 MB): a single paragraph, held whole;
 * many article paragraphs (25, 50, 100, 200 MB): cut into parts, classified part by part;
-* tiny paragraphs (250k, 500k, 1M of ``Tiny para.``).
+* tiny paragraphs (250k, 500k, 1M of ``Tiny para.``);
+* side-by-side columns (12.5, 25, 50 MB): every line an article sentence and a menu item apart by
+  a column gap, so every line is cut and read in reading order (the slow, scalar path).
 
 Each run is a fresh ``junkfilter filter`` process (output to /dev/null); its wall time and peak
 resident memory (``ru_maxrss`` of the child from ``os.wait4``; with ``--jobs`` > 1 the workers are
@@ -55,6 +57,18 @@ def _write_tiny(path: Path, count: int) -> None:
     with open(path, "w") as fh:
         for _ in range(count // 10_000):
             fh.write("Tiny para.\n\n" * 10_000)
+
+
+def _write_columns(path: Path, mb: float) -> None:
+    target = int(mb * 1e6)
+    with open(path, "w") as fh:
+        size, i = 0, 0
+        while size < target:
+            chunk = "".join(f"The council met on day {i + k} and agreed the plan for the path."
+                            f"      Menu item {k % 7}\n" for k in range(1000))  # fmt: skip
+            fh.write(chunk)
+            size += len(chunk)
+            i += 1000
 
 
 def run(model: Path, path: Path, jobs: int) -> dict:
@@ -116,6 +130,8 @@ def main() -> int:
                        model, folder, args.jobs)  # fmt: skip
         rows += family("tiny", _write_tiny, [int(x * scale) for x in (250_000, 500_000, 10**6)],
                        "paragraphs", model, folder, args.jobs)  # fmt: skip
+        rows += family("columns", _write_columns, [x * scale for x in (12.5, 25, 50)], "MB",
+                       model, folder, args.jobs)  # fmt: skip
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "robustness.json").write_text(json.dumps(rows, indent=1) + "\n")
