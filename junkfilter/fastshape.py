@@ -346,4 +346,8 @@ def shape_matrix(texts: list[str]) -> np.ndarray:
     is_bullet[bullet] = True
     cols += [_log1p(urls), *flags, is_bullet, _log1p(sepc) / 3.0]
     cols += [_any_at(np.flatnonzero(copy), starts, n), nw <= 3, (first & UPPER) != 0]
+    cand = np.flatnonzero((nw >= 2) & (nw <= 8))
+    attribution = np.zeros(n, dtype=bool)
+    attribution[[i for i in cand.tolist() if para._ATTRIBUTION.search(texts[i][-24:])]] = True
+    cols.append(attribution)
     return np.column_stack(cols).astype(np.float64)
