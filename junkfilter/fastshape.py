@@ -309,6 +309,31 @@ def _ends_and_lines(texts, f, starts, lens, nl) -> tuple[np.ndarray, np.ndarray]
     return term, lines
 
 
+_WORD_ENDS = ("id", "ys", "te", "es", "ed")  # said, says, wrote, writes/... , replied/commented
+
+
+def _attribution(texts, cp, f, starts, lens, nw) -> np.ndarray:
+    """``attribution`` (a commenter line: "X said,"): the regex runs only on texts of 2-8 words
+    whose last two letters before a final ``,`` ``:`` ``...`` or ``…`` could end one of its verbs
+    (a space there, or a text longer than its head, also sends it to the regex)."""
+    out = np.zeros(len(texts), dtype=bool)
+    idx = np.flatnonzero((nw >= 2) & (nw <= 8))
+    if not len(idx):
+        return out
+    end = starts[idx] + np.minimum(lens[idx], para.WINDOW) - 1
+    c = cp[end]
+    dots = (c == 46) & (cp[end - 1] == 46) & (cp[end - 2] == 46)
+    k = end - np.where((c == 44) | (c == 58) | (c == 0x2026), 1, np.where(dots, 3, 0))
+    k = np.maximum(k, 1)
+    fold = [cp[k - j] if cp.dtype == np.uint8 else np.minimum(cp[k - j], 0x180) for j in (1, 0)]
+    pair = _FOLD[fold[0]].astype(np.int64) << 8 | _FOLD[fold[1]]
+    want = [ord(a) << 8 | ord(b) for a, b in _WORD_ENDS]
+    maybe = np.isin(pair, want) | ((f[k] & SPACE) != 0) | (lens[idx] > para.WINDOW)
+    for i in idx[maybe].tolist():
+        out[i] = para._ATTRIBUTION.search(texts[i][-24:]) is not None
+    return out
+
+
 def shape_matrix(texts: list[str]) -> np.ndarray:
     """``np.array([Paragraph(t, ...).shape() for t in texts])``, computed for all texts at once."""
     n = len(texts)
@@ -346,8 +371,5 @@ def shape_matrix(texts: list[str]) -> np.ndarray:
     is_bullet[bullet] = True
     cols += [_log1p(urls), *flags, is_bullet, _log1p(sepc) / 3.0]
     cols += [_any_at(np.flatnonzero(copy), starts, n), nw <= 3, (first & UPPER) != 0]
-    cand = np.flatnonzero((nw >= 2) & (nw <= 8))
-    attribution = np.zeros(n, dtype=bool)
-    attribution[[i for i in cand.tolist() if para._ATTRIBUTION.search(texts[i][-24:])]] = True
-    cols.append(attribution)
+    cols.append(_attribution(texts, cp, f, starts, lens, nw))
     return np.column_stack(cols).astype(np.float64)

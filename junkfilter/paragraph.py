@@ -141,6 +141,10 @@ class Paragraph:
     def starts_bullet(self) -> bool:
         return _BULLET.match(self.text[:8]) is not None
 
+    def is_attribution(self) -> bool:
+        """A commenter line: 2-8 words ending in said/says/wrote/... ("Progress Trap said,")."""
+        return 2 <= len(self.words()) <= 8 and _ATTRIBUTION.search(self.text[-24:]) is not None
+
     def separator_count(self) -> int:
         head = self.head()
         return sum(head.count(c) for c in _SEPARATORS)

@@ -41,6 +41,9 @@ _COUNTER = re.compile(
     r"followers|reviews|votes)\b",
     re.IGNORECASE,
 )
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|wrote|writes|replied|commented)\s*(?:[,:]|\.\.\.|…)?$", re.IGNORECASE
+)
 _BULLET = re.compile(r"(?:[-*+•·▪►»>|#]|\d{1,3}[.)])\s")
 _SEPARATORS = "|»·•›/>–—"
 _TERMINAL = ".!?…:\"'”’)»。！？"
@@ -181,6 +184,7 @@ class ReferenceParagraph:
             float("©" in head or "(c)" in head.lower()),
             float(n_words <= 3),
             float(self.text[:1].isupper()),
+            float(2 <= n_words <= 8 and _ATTRIBUTION.search(self.text[-24:]) is not None),
         ]
 
 
@@ -216,7 +220,7 @@ SHAPE_NAMES: tuple[str, ...] = (
     "log_chars", "log_words", "mean_word_len", "stopword_ratio", "capitalised_ratio",
     "upper_ratio", "digit_ratio", "punct_ratio", "ends_terminal", "log_sentences", "log_lines",
     "log_urls", "has_email", "has_clock", "has_ago", "has_date", "has_counter", "starts_bullet",
-    "log_separators", "has_copyright", "short", "starts_upper",
+    "log_separators", "has_copyright", "short", "starts_upper", "attribution",
 )  # fmt: skip
 
 

@@ -86,6 +86,8 @@ TRICKY = [
     "12) item", "3. ſeptember 12 ſhares", "ends with space  ", "word " * 300,
     "a" * 599 + " http://example.com/long", "x" * 598 + " 12:30", "K 12 Kelvin ſ",
     "12 mar" + " " * 700 + "tail",
+    "Progress Trap said,", "dragoncar says:", "Anna SAID...", "Bob ſays…", "Jo replied :",
+    "Marlene wrote:", "he said.", "Tom commented", "x said", "News", "w " * 400 + "said,",
 ]  # fmt: skip
 
 
@@ -96,9 +98,12 @@ def test_tricky_paragraphs():
 
 
 _chars = st.sampled_from(list(" \n\r\t\x00\x0b.,:;-/@()©|»·0123456789²İıſKΣσάé\u0301aAmMjJsSgGo"))
+_words = st.sampled_from(["Ann", "SAID", "said", "ſays", "wrote", "replied", ",", ":", "...", "…",
+                          " ", "x", "12"])  # fmt: skip
 _para = st.one_of(
     st.text(max_size=60),
     st.text(_chars, max_size=80),
+    st.lists(_words, max_size=12).map(" ".join),
     st.builds(lambda a, n, b: a + " " * n + b, st.text(_chars), st.integers(500, 900), st.text()),
 )
 

@@ -19,7 +19,7 @@ def slow_shape(p: Paragraph) -> list[float]:
         float(p.has_clock()), float(p.has_ago()), float(p.has_date()), float(p.has_counter()),
         float(p.starts_bullet()), math.log1p(p.separator_count()) / 3.0,
         float("©" in p.head() or "(c)" in p.head().lower()), float(len(words) <= 3),
-        float(p.text[:1].isupper()),
+        float(p.text[:1].isupper()), float(p.is_attribution()),
     ]  # fmt: skip
 
 
@@ -27,7 +27,7 @@ EXAMPLES = [
     "Jane Smith says:", "January 31, 2011 at 4:02 pm", "21 hours ago", "316 Articles",
     "Home | News | Sport", "© 2024 Example Media. All rights reserved.",
     "Visit http://example.com or mail me@example.org NOW!!!", "Ünïcödé Straße – 12 Äpfel.",
-    "", "x" * 5000,
+    "", "x" * 5000, "Progress Trap said,", "Anna SAID...",
 ]  # fmt: skip
 
 
