@@ -309,7 +309,8 @@ def _ends_and_lines(texts, f, starts, lens, nl) -> tuple[np.ndarray, np.ndarray]
     return term, lines
 
 
-_WORD_ENDS = ("id", "ys", "te", "es", "ed")  # said, says, wrote, writes/... , replied/commented
+_WORD_ENDS = sorted({ord(v[-2]) << 8 | ord(v[-1]) for v in para.ATTRIBUTION_VERBS})
+"""The last two letters of the attribution verbs, as ``first << 8 | second``."""
 
 
 def _attribution(texts, cp, f, starts, lens, nw) -> np.ndarray:
@@ -327,10 +328,9 @@ def _attribution(texts, cp, f, starts, lens, nw) -> np.ndarray:
     k = np.maximum(k, 1)
     fold = [cp[k - j] if cp.dtype == np.uint8 else np.minimum(cp[k - j], 0x180) for j in (1, 0)]
     pair = _FOLD[fold[0]].astype(np.int64) << 8 | _FOLD[fold[1]]
-    want = [ord(a) << 8 | ord(b) for a, b in _WORD_ENDS]
-    maybe = np.isin(pair, want) | ((f[k] & SPACE) != 0) | (lens[idx] > para.WINDOW)
+    maybe = np.isin(pair, _WORD_ENDS) | ((f[k] & SPACE) != 0) | (lens[idx] > para.WINDOW)
     for i in idx[maybe].tolist():
-        out[i] = para._ATTRIBUTION.search(texts[i][-24:]) is not None
+        out[i] = para.ends_attributed(texts[i])
     return out
 
 

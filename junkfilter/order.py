@@ -24,6 +24,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from junkfilter.segment import line_breaks
+
 REACH = 8
 """Cut lines at most this many lines apart belong to one region."""
 MERGE = 16
@@ -37,7 +39,7 @@ def _lines_and_offsets(text: str, starts: Sequence[int]) -> tuple[list[int], lis
     line, line_start, pos = 0, 0, 0
     for s in starts:
         gap = text[pos:s]
-        breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+        breaks = line_breaks(gap)
         if breaks:
             line += breaks
             line_start = pos + max(gap.rfind("\n"), gap.rfind("\r")) + 1

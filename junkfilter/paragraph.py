@@ -36,10 +36,17 @@ _COUNTER = re.compile(
     r"followers|reviews|votes)\b",
     re.IGNORECASE,
 )
+ATTRIBUTION_VERBS = ("said", "says", "wrote", "writes", "replied", "commented")
 _ATTRIBUTION = re.compile(
-    r"\b(?:said|says|wrote|writes|replied|commented)\s*(?:[,:]|\.\.\.|…)?$", re.IGNORECASE
+    rf"\b(?:{'|'.join(ATTRIBUTION_VERBS)})\s*(?:[,:]|\.\.\.|…)?$", re.IGNORECASE
 )
 """A commenter line's end: "Progress Trap said," / "dragoncar says:" / "Marlene wrote:"."""
+
+
+def ends_attributed(text: str) -> bool:
+    """Whether ``text`` ends like a commenter line (:data:`_ATTRIBUTION`, on its last 24
+    characters); the ``attribution`` feature also asks for 2-8 words."""
+    return _ATTRIBUTION.search(text[-24:]) is not None
 _BULLET = re.compile(r"(?:[-*+•·▪►»>|#]|\d{1,3}[.)])\s")
 _SEPARATORS = "|»·•›/>–—"
 _TERMINAL = ".!?…:\"'”’)»。！？"
@@ -143,7 +150,7 @@ class Paragraph:
 
     def is_attribution(self) -> bool:
         """A commenter line: 2-8 words ending in said/says/wrote/... ("Progress Trap said,")."""
-        return 2 <= len(self.words()) <= 8 and _ATTRIBUTION.search(self.text[-24:]) is not None
+        return 2 <= len(self.words()) <= 8 and ends_attributed(self.text)
 
     def separator_count(self) -> int:
         head = self.head()
@@ -184,7 +191,7 @@ class Paragraph:
             float("©" in head or "(c)" in head.lower()),
             float(n_words <= 3),
             float(self.text[:1].isupper()),
-            float(2 <= n_words <= 8 and _ATTRIBUTION.search(self.text[-24:]) is not None),
+            float(2 <= n_words <= 8 and ends_attributed(self.text)),
         ]
 
 

@@ -126,6 +126,11 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+def line_breaks(text: str) -> int:
+    """Line breaks in ``text``: ``\r\n``, ``\n`` and a lone ``\r`` count one each."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _starts_block(text: str, prev_end: int, start: int) -> bool:
     """Whether the whitespace gap ``text[prev_end:start]`` holds a blank line (2+ line breaks)."""
     width = start - prev_end
@@ -134,7 +139,7 @@ def _starts_block(text: str, prev_end: int, start: int) -> bool:
     gap = text[prev_end:start]
     if width == 2:
         return gap[0] in "\r\n" and gap[1] in "\r\n" and gap != "\r\n"
-    return gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2
+    return line_breaks(gap) >= 2
 
 
 def _blocks(text: str, pos: int) -> list[tuple[list[tuple[int, int]], bool]]:
