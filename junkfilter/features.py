@@ -10,8 +10,9 @@ Each paragraph becomes one row of two blocks:
 * **dense features** (:data:`DENSE_NAMES`): the paragraph's shape (:meth:`Paragraph.shape`), the
   shape of its neighbours, and its place in the document.
 
-Rows of a batch are stored CSR-style (:class:`Rows`) so a linear model scores them with one
-gather and one cumulative sum; training converts them to a scipy matrix (:meth:`Rows.to_scipy`).
+Rows of a batch are stored CSR-style (:class:`Rows`), one per distinct text, so a linear model
+scores them with a gather and a segment sum per class; training converts them to a scipy
+matrix (:meth:`Rows.to_scipy`).
 """
 
 from __future__ import annotations
@@ -69,48 +70,74 @@ def _window(text: str) -> str:
 
 @dataclass(slots=True)
 class Rows:
-    """A batch of feature rows: a hashed text block in coordinate form plus a dense block."""
+    """A batch of feature rows: a hashed text block in coordinate form plus a dense block.
+
+    The text block holds one row per *distinct* paragraph text, its entries sorted by row;
+    ``inverse`` maps each feature row to its text row (``None``: one text row per feature row).
+    Repeated texts ("Reply", "Share", a menu line on every page of a batch: a quarter of the
+    paragraphs of a batch of web pages) are hashed and scored once.
+    """
 
     rows: np.ndarray
     cols: np.ndarray
     data: np.ndarray
     dense: np.ndarray
+    inverse: np.ndarray | None = None
 
     @property
     def n_rows(self) -> int:
         return self.dense.shape[0]
 
+    @property
+    def n_text_rows(self) -> int:
+        return self.n_rows if self.inverse is None else int(self.inverse.max(initial=-1)) + 1
+
     def text_dot(self, weights_t: np.ndarray) -> np.ndarray:
         """``text_block @ weights_t.T`` for a ``(k, N_HASH)`` weight matrix, without scipy.
 
-        Entries of a row are mostly contiguous (one run per key kind), so each column is summed
-        by run with ``reduceat`` and the few runs per row are then added up by row. Where the
-        values are constant within runs (as :func:`_hashed_block` makes them), they multiply
-        the run sums instead of every entry.
+        Each run of entries of one row is summed with ``reduceat`` and the runs are added up by
+        row (with entries sorted by row, one run a row). Where the values are constant within
+        runs (as :func:`_hashed_block` makes them), they multiply the run sums instead of every
+        entry.
         """
-        out = np.zeros((self.n_rows, weights_t.shape[0]), dtype=np.float64)
-        if not len(self.rows):
-            return out
-        run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
-        run_rows, run_data = self.rows[run], self.data[run]
-        constant = np.array_equal(np.repeat(run_data, np.diff(np.r_[run, len(self.rows)])),
-                                  self.data)  # fmt: skip
-        for j, w in enumerate(weights_t):
-            if constant:
-                sums = np.add.reduceat(np.take(w, self.cols), run, dtype=np.float64) * run_data
-            else:
-                sums = np.add.reduceat(np.take(w, self.cols) * self.data, run)
-            out[:, j] = np.bincount(run_rows, weights=sums, minlength=self.n_rows)
-        return out
+        n_text = self.n_text_rows
+        out = np.zeros((n_text, weights_t.shape[0]), dtype=np.float64)
+        if len(self.rows):
+            run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
+            run_rows, run_data = self.rows[run], self.data[run]
+            constant = np.array_equal(np.repeat(run_data, np.diff(np.r_[run, len(self.rows)])),
+                                      self.data)  # fmt: skip
+            for j, w in enumerate(weights_t):
+                if constant:
+                    sums = np.add.reduceat(np.take(w, self.cols), run, dtype=np.float64)
+                    sums *= run_data
+                else:
+                    sums = np.add.reduceat(np.take(w, self.cols) * self.data, run)
+                out[:, j] = np.bincount(run_rows, weights=sums, minlength=n_text)
+        return out if self.inverse is None else out[self.inverse]
 
     def to_scipy(self):
         """The whole row block as a ``scipy.sparse.csr_matrix`` (training only)."""
         import scipy.sparse as sp
 
         text = sp.csr_matrix(
-            (self.data.astype(np.float64), (self.rows, self.cols)), shape=(self.n_rows, N_HASH)
+            (self.data.astype(np.float64), (self.rows, self.cols)),
+            shape=(self.n_text_rows, N_HASH),
         )
+        if self.inverse is not None:
+            text = text[self.inverse]
         return sp.hstack([text, sp.csr_matrix(self.dense)], format="csr")
+
+
+def distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray | None]:
+    """The distinct texts in order of first appearance, and each text's index among them
+    (``None`` when all are distinct)."""
+    first = dict.fromkeys(texts)
+    if len(first) == len(texts):
+        return list(texts), None
+    index = dict(zip(first, range(len(first))))
+    inverse = np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=len(texts))
+    return list(first), inverse
 
 
 def _normalised_joined(texts: Sequence[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
@@ -197,8 +224,10 @@ def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     tri, tri_row = _prefix_trigrams(cp, starts, np.r_[starts[1:] - 1, len(cp)] - starts)
     rows = np.concatenate([word_row, np.repeat(np.arange(n), 2), word_row[1:][same], tri_row])
     cols = np.concatenate([wh, markers, bigrams[same], tri])
-    cols = (cols & np.uint64(_MASK)).astype(np.int64)
+    order = np.argsort(rows, kind="stable")  # by row, each row's keys in the order above
+    cols = (cols[order] & np.uint64(_MASK)).astype(np.int64)
     counts = np.bincount(rows, minlength=n)
+    rows = np.repeat(np.arange(n), counts)
     data = (1.0 / np.sqrt(np.maximum(counts, 1)))[rows]
     return rows, cols, data
 
@@ -257,10 +286,13 @@ def featurize(documents: Sequence[Sequence[Paragraph]]) -> Rows:
 
 def featurize_texts(texts: Sequence[str], sizes: np.ndarray) -> Rows:
     """Feature rows for paragraph texts of consecutive documents of ``sizes`` paragraphs."""
-    rows, cols, data = _hashed_block(texts)
-    shapes = shape_matrix(list(texts))
+    unique, inverse = distinct(texts)
+    rows, cols, data = _hashed_block(unique)
+    shapes = shape_matrix(unique)
+    if inverse is not None:
+        shapes = shapes[inverse]
     dense = _context(shapes, sizes[sizes > 0]) if len(texts) else np.zeros((0, N_DENSE))
-    return Rows(rows=rows, cols=cols, data=data, dense=dense)
+    return Rows(rows=rows, cols=cols, data=data, dense=dense, inverse=inverse)
 
 
 def group_ids(documents: Sequence[Sequence[Paragraph]]) -> np.ndarray:
