@@ -61,15 +61,27 @@ def smooth(proba: np.ndarray, groups: np.ndarray, counts: np.ndarray, prior: np.
     shifted = np.vstack([pad, emit, pad])  # shifted[WINDOW + i] = emit[i]
     # messages are left unnormalised (at most 2 x WINDOW factors; each row is rescaled at the
     # end, and a row's scale does not change its posterior)
-    fwd = np.broadcast_to(prior, (n, k))  # the message after row i - j, for every row i
+    # (rows too close to their document's start or end for step j keep their message: few
+    # rows, so they are copied back rather than masking every row)
+    fwd = np.tile(prior, (n, 1))  # the message after row i - j, for every row i
     for j in range(WINDOW, 0, -1):
-        step = np.where((pos == j)[:, None], prior, fwd @ A) * shifted[WINDOW - j : WINDOW - j + n]
-        fwd = np.where((pos >= j)[:, None], step, fwd)
-    alpha = np.where((pos == 0)[:, None], prior, fwd @ A) * emit
+        step = fwd @ A
+        step[pos == j] = prior  # row i - j starts the document
+        step *= shifted[WINDOW - j : WINDOW - j + n]
+        near = pos < j
+        step[near] = fwd[near]
+        fwd = step
+    alpha = fwd @ A
+    alpha[pos == 0] = prior
+    alpha *= emit
     bwd = np.ones((n, k))
+    At = np.ascontiguousarray(A.T)
     for j in range(WINDOW, 0, -1):
-        step = (shifted[WINDOW + j : WINDOW + j + n] * bwd) @ A.T
-        bwd = np.where((rest >= j)[:, None], step, bwd)
+        step = shifted[WINDOW + j : WINDOW + j + n] * bwd
+        step = step @ At
+        near = rest < j
+        step[near] = bwd[near]
+        bwd = step
     out = mix * _normalised(alpha * bwd) + (1.0 - mix) * proba
     single = np.diag(_normalised(counts)) < MIN_STAY
     if single.any():  # the single labels as the model said; the rest share what is left

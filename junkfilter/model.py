@@ -67,16 +67,6 @@ def _group_cummax(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(a + offset, axis=0) - offset
 
 
-def _group_cummean(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Running mean within each group, including the current row."""
-    cs = np.cumsum(a, axis=0)
-    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
-    start_of = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
-    before = np.where(start_of[:, None] > 0, cs[np.maximum(start_of - 1, 0)], 0.0)
-    count = (np.arange(len(groups)) - start_of + 1)[:, None]
-    return (cs - before) / count
-
-
 def _group_bounds(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First row and one-past-last row of each row's group (groups non-decreasing)."""
     n = len(groups)
@@ -136,8 +126,9 @@ def context_features(proba: np.ndarray, groups: np.ndarray, out=None) -> np.ndar
     rgroups = groups.max(initial=0) - groups[reverse]
     after = _shift(proba[reverse], rgroups, 1)
     out[:, col + k : col + 2 * k] = _group_cummax(after, rgroups)[reverse]
-    out[:, col + 2 * k : col + 3 * k] = _group_cummean(proba, groups)
-    out[:, col + 3 * k :] = _group_cummean(proba[reverse], rgroups)[reverse]
+    # running means from the document's start and from its end, from the same cumulative sums
+    out[:, col + 2 * k : col + 3 * k] = (cs[idx + 1] - cs[first]) / (idx - first + 1)[:, None]
+    out[:, col + 3 * k :] = (cs[end] - cs[idx]) / (end - idx)[:, None]
     return out
 
 
@@ -227,12 +218,15 @@ class Stack:
     label_prior: np.ndarray | None = None
     decode: tuple[float, float, float] = (0.5, 0.25, 0.6)  # strength, gamma, mix (decode.smooth)
     _fused: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _coef64: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def stage1_proba(self, X) -> np.ndarray:
         """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
         if hasattr(X, "text_dot"):
+            if self._coef64 is None:
+                self._coef64 = self.coef1.astype(np.float64)
             n_hash = self.coef1.shape[1] - X.dense.shape[1]
-            z = X.text_dot(self.coef1[:, :n_hash]) + X.dense @ self.coef1[:, n_hash:].T
+            z = X.text_dot(self._coef64[:, :n_hash]) + X.dense @ self.coef1[:, n_hash:].T
         else:
             z = np.asarray(X @ self.coef1.T, dtype=np.float64)
         return _softmax(z + self.intercept1)
@@ -252,8 +246,8 @@ class Stack:
         z = h @ W1
         z += b1
         k = len(self.classes)
-        p = _softmax(z.astype(np.float64).reshape(-1, k)).reshape(len(h), -1, k)
-        out = p[:, 0].copy()
+        p = _softmax(z.reshape(-1, k)).reshape(len(h), -1, k)  # float32, as the logits
+        out = p[:, 0].astype(np.float64)
         for i in range(1, p.shape[1]):
             out += p[:, i]
         return out / p.shape[1]
