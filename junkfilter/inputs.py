@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from junkfilter.decoding import (
     ESCAPE,
     SNIFF_BYTES,
@@ -55,6 +57,7 @@ class Item:
     last_part: bool = True
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    plain_json: bool = False  # the record needed the standard library's parser (and writer)
 
 
 @dataclass(slots=True)
@@ -208,10 +211,15 @@ def _record(raw: bytes, rel: str, lineno: int, source: str, text_field: str) -> 
 
     if not raw.strip():
         return skip("blank line", counted=False)
+    plain = False
     try:
-        record = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        return skip(f"bad JSON: {_reason(exc)[:120]}")
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError:  # NaN, integers beyond 64 bits, escaped lone surrogates ...
+        plain = True
+        try:
+            record = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            return skip(f"bad JSON: {_reason(exc)[:120]}")
     if not isinstance(record, dict):
         return skip(f"not a JSON object ({type(record).__name__})")
     text = record.get(text_field)
@@ -220,7 +228,7 @@ def _record(raw: bytes, rel: str, lineno: int, source: str, text_field: str) -> 
         return skip(f"field {text_field!r} {what}")
     doc_id = record.get("id")
     name = f"{doc} ({doc_id})" if isinstance(doc_id, (str, int)) else doc
-    return Item(name, text, source=source, rel=rel, record=record)
+    return Item(name, text, source=source, rel=rel, record=record, plain_json=plain)
 
 
 def is_jsonl(path: str) -> bool:

@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import orjson
+
 
 def to_bytes(text: str) -> bytes:
     """UTF-8 bytes; surrogate-escaped input bytes are restored, other lone surrogates kept."""
@@ -30,13 +32,24 @@ def to_bytes(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-def json_line(record: dict) -> str:
-    """One JSON Lines line; always valid UTF-8 (lone surrogates are written as ``\\udcXX``)."""
-    line = json.dumps(record, ensure_ascii=False)
+def json_line(record: dict, plain: bool = False) -> str:
+    """One compact JSON Lines line; always valid UTF-8 (lone surrogates are written as
+    ``\\udcXX``).
+
+    orjson writes it (3x faster than the standard library) unless ``plain`` (a record read by
+    the standard library's parser: it may hold NaN, which orjson would write as ``null``) or
+    orjson refuses the record (lone surrogates, integers beyond 64 bits).
+    """
+    if not plain:
+        try:
+            return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError
+            pass
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record)
+        line = json.dumps(record, separators=(",", ":"))
     return line + "\n"
 
 

@@ -171,7 +171,7 @@ class Writer:
         record[self.opts.output_field or self.opts.text_field] = result.cleaned
         if self.opts.stats:
             record["junkfilter"] = _stats(result, item)
-        self._sink.write(json_line(record))
+        self._sink.write(json_line(record, item.plain_json))
 
     def _write_text(self, item: Item, result: Result) -> None:
         sink, text = self._sink, result.cleaned

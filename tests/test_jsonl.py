@@ -128,3 +128,27 @@ def test_progress_silent_on_pipes_and_quiet(small_model, texts):
     proc = subprocess.run(_cli("filter", "--jsonl", "-", "-m", small_model, "-j", "1", "-q"),
                           input=data, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_values_beyond_orjson_pass_through_unchanged(small_model, small_filter, texts, tmp_path):
+    """Records are read and written by orjson; what it refuses (NaN, integers beyond 64 bits,
+    escaped lone surrogates) falls back to the standard library, and NaN stays NaN, not null."""
+    text = texts[0]
+    lines = [
+        json.dumps({"id": 1, "text": text, "score": float("nan"), "inf": float("inf")}),
+        json.dumps({"id": 2, "text": text, "big": 2**70}),
+        json.dumps({"id": 3, "text": text, "odd": "\ud800 lone"}),
+        json.dumps({"id": 4, "text": text, "plain": [1.5, None, "ü"]}, ensure_ascii=False),
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["filter", str(src), "-m", str(small_model), "-q", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    out = res.stdout.splitlines()
+    assert len(out) == 4
+    got = [json.loads(line) for line in out]
+    assert "NaN" in out[0] and "Infinity" in out[0] and got[0]["score"] != got[0]["score"]
+    assert got[1]["big"] == 2**70
+    assert got[2]["odd"] == "\ud800 lone"
+    assert got[3]["plain"] == [1.5, None, "ü"]
+    assert all(g["text"] == small_filter.clean(text) for g in got)
