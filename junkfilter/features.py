@@ -92,33 +92,33 @@ class Rows:
     def n_text_rows(self) -> int:
         return self.n_rows if self.inverse is None else int(self.inverse.max(initial=-1)) + 1
 
-    def text_dot(self, weights_t: np.ndarray) -> np.ndarray:
-        """``text_block @ weights_t.T`` for a ``(k, N_HASH)`` weight matrix, without scipy
-        (float64 weights are a third faster to gather and sum than float32 ones).
+    def text_dot(self, table: np.ndarray) -> np.ndarray:
+        """``text_block @ table`` for a ``(N_HASH, m)`` float32 table of weights (a row per
+        hashed key), without scipy.
 
-        Each run of entries of one row is summed with ``reduceat`` and the runs are added up by
-        row (with entries sorted by row, one run a row). Where the values are constant within
-        runs (as :func:`_hashed_block` makes them), they multiply the run sums instead of every
-        entry.
+        Each entry's row of weights is gathered at once (with ``m`` padded to 8, one aligned
+        32-byte read per entry rather than one read per class) and runs of entries of one row
+        are summed in float32 with ``reduceat`` (entries sorted by row make one run a row), then
+        added up by row. Where the values are constant within runs (as :func:`_hashed_block`
+        makes them), they multiply the run sums instead of every entry.
         """
         n_text = self.n_text_rows
-        out = np.zeros((n_text, weights_t.shape[0]), dtype=np.float64)
+        out = np.zeros((n_text, table.shape[1]), dtype=np.float64)
         if len(self.rows):
             run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
             run_rows, run_data = self.rows[run], self.data[run]
             constant = np.array_equal(np.repeat(run_data, np.diff(np.r_[run, len(self.rows)])),
                                       self.data)  # fmt: skip
-            by_row = len(run) == n_text and run_rows[-1] == n_text - 1  # one run a row, in order
-            for j, w in enumerate(weights_t):
-                if constant:
-                    sums = np.add.reduceat(np.take(w, self.cols), run, dtype=np.float64)
-                    sums *= run_data
-                else:
-                    sums = np.add.reduceat(np.take(w, self.cols) * self.data, run)
-                if by_row:
-                    out[:, j] = sums
-                else:
-                    out[:, j] = np.bincount(run_rows, weights=sums, minlength=n_text)
+            gathered = np.take(table, self.cols, axis=0)
+            if not constant:
+                gathered = gathered * self.data[:, None]
+            sums = np.add.reduceat(gathered, run, axis=0).astype(np.float64)
+            if constant:
+                sums *= run_data[:, None]
+            if len(run) == n_text and run_rows[-1] == n_text - 1:  # one run a row, in order
+                out = sums
+            else:
+                np.add.at(out, run_rows, sums)
         return out if self.inverse is None else out[self.inverse]
 
     def to_scipy(self):

@@ -218,15 +218,14 @@ class Stack:
     label_prior: np.ndarray | None = None
     decode: tuple[float, float, float] = (0.5, 0.25, 0.6)  # strength, gamma, mix (decode.smooth)
     _fused: tuple | None = field(default=None, init=False, repr=False, compare=False)
-    _coef64: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _table: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def stage1_proba(self, X) -> np.ndarray:
         """Stage-1 probabilities for a dense matrix, a scipy sparse matrix or :class:`Rows`."""
         if hasattr(X, "text_dot"):
-            if self._coef64 is None:
-                self._coef64 = self.coef1.astype(np.float64)
             n_hash = self.coef1.shape[1] - X.dense.shape[1]
-            z = X.text_dot(self._coef64[:, :n_hash]) + X.dense @ self.coef1[:, n_hash:].T
+            k = self.coef1.shape[0]
+            z = X.text_dot(self.text_table(n_hash))[:, :k] + X.dense @ self.coef1[:, n_hash:].T
         else:
             z = np.asarray(X @ self.coef1.T, dtype=np.float64)
         return _softmax(z + self.intercept1)
@@ -251,6 +250,16 @@ class Stack:
         for i in range(1, p.shape[1]):
             out += p[:, i]
         return out / p.shape[1]
+
+    def text_table(self, n_hash: int) -> np.ndarray:
+        """The stage-1 weights of the first ``n_hash`` (hashed text) columns as an ``(n_hash,
+        8)`` float32 table, a row per key, classes padded to 8 columns; built on first use."""
+        if self._table is None or len(self._table) != n_hash:
+            k = self.coef1.shape[0]
+            table = np.zeros((n_hash, -(-k // 8) * 8), dtype=np.float32)
+            table[:, :k] = self.coef1[:, :n_hash].T
+            self._table = table
+        return self._table
 
     def fused(self) -> tuple:
         """The fused network arrays (:func:`_fuse`), built on first use."""
