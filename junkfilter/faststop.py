@@ -32,7 +32,7 @@ def _spans_as_uint64(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray, masks
     padded = np.concatenate([cp, np.zeros(per * m, dtype=cp.dtype)])
     n = len(cp) + per * (m - 1)  # the last read ends inside the padding
     words = np.ndarray(buffer=padded, dtype=np.uint64, shape=(n,), strides=(cp.itemsize,))
-    return [words[starts + per * j] & masks[lens, j] for j in range(m)]
+    return [np.take(words, starts + per * j) & masks[lens, j] for j in range(m)]  # take: 1.5x [ ]
 
 
 class _Stopwords:
