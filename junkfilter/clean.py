@@ -214,5 +214,6 @@ class JunkFilter:
         size = batch_size or self.config.batch_size
         it = iter(texts)
         while batch := list(islice(it, size)):
-            for text, paragraphs in zip(batch, self.classify_many(batch), strict=True):
-                yield assemble(text, paragraphs)
+            verdicts = self.verdicts(batch)  # the array path: no Paragraph objects
+            for i in range(len(batch)):
+                yield verdicts.cleaned(i)

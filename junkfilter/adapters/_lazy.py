@@ -16,13 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from junkfilter.config import Config
 
 if TYPE_CHECKING:
     from junkfilter.clean import JunkFilter
-    from junkfilter.paragraph import Paragraph
 
 _CACHE: dict[tuple, JunkFilter] = {}
 _LOADS: dict[tuple, int] = {}
@@ -117,34 +116,29 @@ class LazyFilter:
         return [None if r is None else r[0] for r in self.results(texts)]
 
     def results(self, texts: Iterable[str | None]) -> Iterator[tuple[str, dict] | None]:
-        """``(cleaned, stats)`` per text in order (``None`` for ``None``), batch by batch."""
-        from junkfilter.clean import assemble
-
+        """``(cleaned, stats)`` per text in order (``None`` for ``None``), batch by batch, on
+        the array path (:meth:`JunkFilter.verdicts`, as ``junkfilter filter`` takes it)."""
         it = iter(texts)
         while batch := list(islice(it, self.config.batch_size)):
             todo = [t for t in batch if isinstance(t, str)]
-            docs = iter(self.get().classify_many(todo)) if todo else iter(())
+            verdicts = self.get().verdicts(todo) if todo else None
+            counts = iter(verdicts.counts()) if verdicts is not None else iter(())
+            i = 0
             for text in batch:
                 if not isinstance(text, str):
                     yield None
                     continue
-                paragraphs = next(docs)
-                cleaned = assemble(text, paragraphs)
-                yield cleaned, paragraph_stats(text, cleaned, paragraphs)
+                cleaned = verdicts.cleaned(i)
+                kept, dropped = next(counts)
+                yield cleaned, {"chars_in": len(text), "chars_out": len(cleaned),
+                                "paragraphs": verdicts.n_paragraphs(i), "kept": kept,
+                                "dropped": dropped}  # fmt: skip
+                i += 1
 
 
 def _rebuild(path, keep, threshold, batch_size, trust_pickle, digest) -> LazyFilter:
     config = Config(keep=frozenset(keep), threshold=threshold, batch_size=batch_size)
     return LazyFilter(path, config, trust_pickle, digest)
-
-
-def paragraph_stats(text: str, cleaned: str, paragraphs: Sequence[Paragraph]) -> dict[str, Any]:
-    """Per-document stats, the same fields ``junkfilter filter --stats`` writes."""
-    from junkfilter.clean import verdict_counts
-
-    kept, dropped = verdict_counts(paragraphs)
-    return {"chars_in": len(text), "chars_out": len(cleaned), "paragraphs": len(paragraphs),
-            "kept": kept, "dropped": dropped}  # fmt: skip
 
 
 def clean_records(
@@ -157,7 +151,8 @@ def clean_records(
     """Copies of ``records`` with the text cleaned into ``output_field`` (default: in place).
 
     Every other field is kept. A record whose text is missing or not a string passes through
-    unchanged. With ``stats``, a ``"junkfilter"`` field holds :func:`paragraph_stats`.
+    unchanged. With ``stats``, a ``"junkfilter"`` field holds the counts that
+    ``junkfilter filter --stats`` writes.
     """
     out_field = output_field or text_field
     pending: list[dict] = []
