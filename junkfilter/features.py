@@ -11,8 +11,8 @@ Each paragraph becomes one row of two blocks:
   shape of its neighbours, and its place in the document.
 
 Rows of a batch are stored CSR-style (:class:`Rows`), one per distinct text, so a linear model
-scores them with a gather and a segment sum per class; training converts them to a scipy
-matrix (:meth:`Rows.to_scipy`).
+scores them with one gather of every entry's class weights and one segment sum; training
+converts them to a scipy matrix (:meth:`Rows.to_scipy`).
 """
 
 from __future__ import annotations
