@@ -20,7 +20,7 @@ and running a model does not import scikit-learn or scipy. Fitting lives in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -260,6 +260,14 @@ class Stack:
             table[:, :k] = self.coef1[:, :n_hash].T
             self._table = table
         return self._table
+
+    def __getstate__(self) -> dict:
+        """The learned arrays only: the caches built from them are rebuilt where unpickled."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def __setstate__(self, state: dict) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, state[f.name] if f.init else None)
 
     def fused(self) -> tuple:
         """The fused network arrays (:func:`_fuse`), built on first use."""

@@ -97,8 +97,12 @@ def test_pipe_is_lazy_and_ordered(small_filter):
 
 
 def test_pickle_round_trip(small_filter):
-    clone = pickle.loads(pickle.dumps(small_filter))
+    small_filter.clean(TEXT)  # builds the model's caches (fused networks, text weight table)
+    data = pickle.dumps(small_filter)
+    clone = pickle.loads(data)
     assert clone.clean(TEXT) == small_filter.clean(TEXT)
+    assert clone.model._table is not None  # rebuilt on use
+    assert len(data) < small_filter.model.coef1.nbytes * 1.5  # the caches are not pickled
 
 
 def test_config_defaults_and_validation():
