@@ -105,11 +105,12 @@ def _any_at(pos: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _stop_counts(joined: str, f: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
-    """Per head, the number of its ``\\w+`` words whose lower case is a stopword."""
+def _stop_counts(joined: str, word: np.ndarray, wstart: np.ndarray, starts: np.ndarray,
+                 n: int) -> np.ndarray:  # fmt: skip
+    """Per head, the number of its ``\\w+`` words whose lower case is a stopword (``word`` and
+    ``wstart`` flag the word characters and the first character of each word)."""
     lowered = joined.lower()
-    word = (f & WORD) != 0
-    ws = np.flatnonzero(f & WSTART)
+    ws = np.flatnonzero(wstart)
     if len(lowered) != len(joined):  # a character lowered to several: word by word
         stop = para.stopwords()
         flags = np.array([w.lower() in stop for w in para._WORD.findall(joined)], dtype=bool)
@@ -353,7 +354,7 @@ def shape_matrix(texts: list[str]) -> np.ndarray:
     f |= wstart.astype(np.uint16) << 12
     f |= (wstart & ((f & UPPER) != 0)).astype(np.uint16) << 13
     letters, upper, digits, alnum, space, wchars, nw, caps, sent, sepc, nl = _flag_counts(f, starts)
-    stop = _stop_counts(joined, f, starts, n)
+    stop = _stop_counts(joined, word, wstart, starts, n)
     term, lines = _ends_and_lines(texts, f, starts, lens, nl)
     first = np.where(hl > 0, f[starts], 0)
     bullet = [
