@@ -315,11 +315,13 @@ _WORD_ENDS = sorted({ord(v[-2]) << 8 | ord(v[-1]) for v in para.ATTRIBUTION_VERB
 
 
 def _attribution(texts, cp, f, starts, lens, nw) -> np.ndarray:
-    """``attribution`` (a commenter line: "X said,"): the regex runs only on texts of 2-8 words
-    whose last two letters before a final ``,`` ``:`` ``...`` or ``…`` could end one of its verbs
-    (a space there, or a text longer than its head, also sends it to the regex)."""
+    """``attribution`` (a commenter line: "X said,"): the regex runs only on texts with
+    :data:`~junkfilter.paragraph.ATTRIBUTION_WORDS` words whose last two letters before a final
+    ``,`` ``:`` ``...`` or ``…`` could end one of its verbs (a space there, or a text longer than
+    its head, also sends it to the regex)."""
     out = np.zeros(len(texts), dtype=bool)
-    idx = np.flatnonzero((nw >= 2) & (nw <= 8))
+    lo, hi = para.ATTRIBUTION_WORDS
+    idx = np.flatnonzero((nw >= lo) & (nw <= hi))
     if not len(idx):
         return out
     end = starts[idx] + np.minimum(lens[idx], para.WINDOW) - 1

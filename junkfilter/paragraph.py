@@ -43,10 +43,22 @@ _ATTRIBUTION = re.compile(
 """A commenter line's end: "Progress Trap said," / "dragoncar says:" / "Marlene wrote:"."""
 
 
+ATTRIBUTION_WORDS = (2, 8)
+"""Fewest and most words of a commenter line."""
+
+
 def ends_attributed(text: str) -> bool:
     """Whether ``text`` ends like a commenter line (:data:`_ATTRIBUTION`, on its last 24
-    characters); the ``attribution`` feature also asks for 2-8 words."""
+    characters); the ``attribution`` feature also asks for :data:`ATTRIBUTION_WORDS` words."""
     return _ATTRIBUTION.search(text[-24:]) is not None
+
+
+def attribution_line(text: str, n_words: int) -> bool:
+    """A commenter line: :data:`ATTRIBUTION_WORDS` words ending in said/says/wrote/..."""
+    lo, hi = ATTRIBUTION_WORDS
+    return lo <= n_words <= hi and ends_attributed(text)
+
+
 _BULLET = re.compile(r"(?:[-*+•·▪►»>|#]|\d{1,3}[.)])\s")
 _SEPARATORS = "|»·•›/>–—"
 _TERMINAL = ".!?…:\"'”’)»。！？"
@@ -149,8 +161,8 @@ class Paragraph:
         return _BULLET.match(self.text[:8]) is not None
 
     def is_attribution(self) -> bool:
-        """A commenter line: 2-8 words ending in said/says/wrote/... ("Progress Trap said,")."""
-        return 2 <= len(self.words()) <= 8 and ends_attributed(self.text)
+        """A commenter line (:func:`attribution_line`): "Progress Trap said,"."""
+        return attribution_line(self.text, len(self.words()))
 
     def separator_count(self) -> int:
         head = self.head()
@@ -191,7 +203,7 @@ class Paragraph:
             float("©" in head or "(c)" in head.lower()),
             float(n_words <= 3),
             float(self.text[:1].isupper()),
-            float(2 <= n_words <= 8 and ends_attributed(self.text)),
+            float(attribution_line(self.text, n_words)),
         ]
 
 
