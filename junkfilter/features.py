@@ -227,14 +227,31 @@ def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     same = word_row[1:] == word_row[:-1]
     bigrams = (wh[:-1] * np.uint64(0x9E3779B1) + (wh[1:] ^ np.uint64(0x5BD1E995))) >> np.uint64(3)
     tri, tri_row = _prefix_trigrams(cp, starts, np.r_[starts[1:] - 1, len(cp)] - starts)
-    rows = np.concatenate([word_row, np.repeat(np.arange(n), 2), word_row[1:][same], tri_row])
-    cols = np.concatenate([wh, markers, bigrams[same], tri])
-    order = np.argsort(rows, kind="stable")  # by row, each row's keys in the order above
-    cols = (cols[order] & np.uint64(_MASK)).astype(np.int64)
-    counts = np.bincount(rows, minlength=n)
+    parts = ((word_row, wh), (np.repeat(np.arange(n), 2), markers),
+             (word_row[1:][same], bigrams[same]), (tri_row, tri))  # fmt: skip
+    cols, counts = _by_row(parts, n)
     rows = np.repeat(np.arange(n), counts)
     data = (1.0 / np.sqrt(np.maximum(counts, 1)))[rows]
     return rows, cols, data
+
+
+def _by_row(parts, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of ``parts`` (pairs of row numbers, sorted, and uint64 keys) as hashed column
+    indices grouped by row, each row's keys in the order of ``parts``, and the count per row.
+
+    What a stable argsort of the concatenated rows would give, with each entry's place computed
+    instead: its row's first place, plus the row's keys in the parts before, plus its rank in
+    its own part.
+    """
+    per_part = [np.bincount(rows, minlength=n) for rows, _ in parts]
+    counts = np.sum(per_part, axis=0)
+    before = np.cumsum(counts) - counts  # each row's first place
+    out = np.empty(int(counts.sum()), dtype=np.int64)
+    for (rows, keys), c in zip(parts, per_part):
+        rank = np.arange(len(rows)) - (np.cumsum(c) - c)[rows]
+        out[before[rows] + rank] = keys & np.uint64(_MASK)
+        before += c
+    return out, counts
 
 
 def _prefix_trigrams(cp, starts, lens) -> tuple[np.ndarray, np.ndarray]:
