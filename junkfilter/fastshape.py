@@ -77,7 +77,7 @@ def char_flags(cp: np.ndarray) -> np.ndarray:
     f = np.take(_TABLE, cp)
     unknown = f >= UNKNOWN
     if unknown.any():
-        for c in np.unique(cp[unknown]).tolist():
+        for c in set(cp[unknown].tolist()):
             _TABLE[c] = _flags_of(chr(c))
         f = np.take(_TABLE, cp)
     return f

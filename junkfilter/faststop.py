@@ -63,7 +63,7 @@ class _Stopwords:
         h = _hash_cols(list(cols.T))
         order = np.argsort(h, kind="stable")
         h, cols = h[order], cols[order]
-        if len(np.unique(h)) != len(h):  # pragma: no cover - never seen
+        if np.any(h[1:] == h[:-1]):  # pragma: no cover - never seen (np.unique: +10 ms to start)
             raise RuntimeError("two stopwords share a hash; change _HASH_MUL")
         slots = np.full(1 << _SLOT_BITS, -1, dtype=np.int16)
         s = (h >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)

@@ -285,8 +285,7 @@ def _context(shape: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     nxt[pos == size - 1] = 0.0
     log_chars = shape[:, 0]
     doc_max = np.maximum.reduceat(log_chars, np.cumsum(sizes) - sizes) if n else log_chars
-    uniq, inv = np.unique(sizes, return_inverse=True)
-    log_n = np.array([math.log1p(k) / 6.0 for k in uniq.tolist()])[inv]
+    log_n = np.array([math.log1p(k) / 6.0 for k in sizes.tolist()])  # one per document
     ctx = np.column_stack(
         [
             pos / np.maximum(size - 1, 1),

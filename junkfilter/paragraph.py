@@ -64,15 +64,36 @@ _SEPARATORS = "|»·•›/>–—"
 _TERMINAL = ".!?…:\"'”’)»。！？"
 
 
+STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "sv", "da", "no", "pl", "cs",
+                      "ro", "tr")  # fmt: skip
+"""Languages whose ``stopwordsiso`` lists make up :func:`stopwords`."""
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """A multilingual stopword set from ``stopwordsiso`` (shipped offline with the package)."""
-    try:
-        import stopwordsiso
-    except ImportError:  # pragma: no cover - it is a hard dependency
+    """A multilingual stopword set from ``stopwordsiso`` (shipped offline with the package).
+
+    Its JSON file is read with orjson without importing the package (whose import reads the same
+    file with the standard library and looks up its own version: 20-30 ms of every cold start);
+    if the file is not where this version of the package keeps it, the package is imported.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("stopwordsiso")
+    if spec is None:  # pragma: no cover - it is a hard dependency
         return frozenset()
-    langs = ("en", "de", "fr", "es", "pt", "it", "nl", "sv", "da", "no", "pl", "cs", "ro", "tr")
-    return frozenset(stopwordsiso.stopwords(langs))
+    for folder in spec.submodule_search_locations or ():
+        try:
+            import orjson
+
+            with open(f"{folder}/stopwords-iso.json", "rb") as fh:
+                table = orjson.loads(fh.read())
+            return frozenset(w for lang in STOPWORD_LANGUAGES for w in table.get(lang, ()))
+        except (OSError, ValueError, AttributeError):
+            continue
+    import stopwordsiso  # pragma: no cover - another layout of the package
+
+    return frozenset(stopwordsiso.stopwords(STOPWORD_LANGUAGES))  # pragma: no cover
 
 
 def _ratio(part: float, whole: float) -> float:

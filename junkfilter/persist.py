@@ -98,7 +98,7 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
     stack = estimator.stack()
     header = {"format": FORMAT, "skops_sha256": digest, "junkfilter": __version__}
     with open(image, "wb") as fh:
-        np.savez_compressed(
+        np.savez(  # not compressed: hashed weights barely shrink, and inflating cost 40 ms a start
             fh,
             header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
             classes=np.asarray([str(c) for c in stack.classes]),
@@ -281,22 +281,28 @@ def _warn(message: str) -> None:
     warnings.warn(message, ModelVersionWarning, stacklevel=4)
 
 
-def _check_versions(card: dict, path: Path, kind: str) -> None:
-    """Warn when the model card says the model was made with other versions, or other bytes."""
+def _check_versions(card: dict, path: Path, digest: str) -> None:
+    """Warn when the model card says the model was made with another junkfilter, or when the
+    file's SHA-256 (``digest``) is not the card's."""
     from junkfilter import __version__
 
     trained = str(card.get("junkfilter_version", ""))
     if trained and trained.split(".")[:2] != __version__.split(".")[:2]:
         _warn(f"{path} was trained with junkfilter {trained}, this is {__version__}; "
               "retrain it if results look wrong")  # fmt: skip
-    made = str(card.get("sklearn_version", ""))
-    if kind == "skops" and made and made.split(".")[:2] != _sklearn_version().split(".")[:2]:
-        _warn(f"{path} was saved with scikit-learn {made}, this is {_sklearn_version()}; "
-              "if it does not load, retrain it")  # fmt: skip
     shas = card.get("sha256")
     recorded = shas.get(path.name) if isinstance(shas, dict) else None
-    if recorded and recorded != sha256(path):
+    if recorded and recorded != digest:
         _warn(f"{path} does not match the SHA-256 in its model card: the file was changed")
+
+
+def _check_sklearn(card: dict, path: Path) -> None:
+    """Warn when a ``.skops`` file about to be read by scikit-learn was saved by another one
+    (not needed when its run-time image is used: that is numpy only)."""
+    made = str(card.get("sklearn_version", ""))
+    if made and made.split(".")[:2] != _sklearn_version().split(".")[:2]:
+        _warn(f"{path} was saved with scikit-learn {made}, this is {_sklearn_version()}; "
+              "if it does not load, retrain it")  # fmt: skip
 
 
 def load_model(path: str | Path | None = None, *, trust_pickle: bool = False):
@@ -309,7 +315,8 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False):
     try:
         kind = _kind(path)
         card = read_card(path)
-        _check_versions(card, path, kind)
+        digest = sha256(path)
+        _check_versions(card, path, digest)
     except (OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{path}: cannot read model file: {exc}") from None
     if kind == "image":
@@ -318,11 +325,12 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False):
         image = companions(path)[0]
         if image.exists():
             try:
-                stack = _load_image(image, expect_sha=sha256(path))
+                stack = _load_image(image, expect_sha=digest)
             except ModelError:
                 stack = None  # a damaged image: the .skops file itself decides
             if stack is not None:
                 return stack, card
+        _check_sklearn(card, path)
         return _load_skops(path, card), card
     if kind == "pickle":
         return _load_pickle(path, trust_pickle), card

@@ -15,6 +15,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from junkfilter.clean import JunkFilter, assemble, verdict_counts
 from junkfilter.inputs import Item, Skip
@@ -183,15 +184,17 @@ def classified(
     cross a pipe).
     """
     _init_worker(jf, want_rejected)
-    if jobs <= 1:
-        for batch in groups:
+    groups = iter(groups)
+    head = list(islice(groups, 2))
+    if jobs <= 1 or len(head) < 2:  # a single batch is not worth starting workers for
+        for batch in chain(head, groups):
             yield batch, _run_batch(batch)
         return
     ctx = start_context()
     pool = ctx.Pool(jobs - 1, initializer=_init_worker, initargs=(jf, want_rejected, True))
     pending: deque = deque()
     try:
-        for batch in groups:
+        for batch in chain(head, groups):
             queued = sum(not res.ready() for _, res in pending)
             if queued < 2 * (jobs - 1):
                 pending.append((batch, pool.apply_async(_run_batch, (batch,))))

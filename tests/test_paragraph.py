@@ -49,3 +49,12 @@ def test_feature_methods_read_naturally():
     p = Paragraph("Posted 3 hours ago by admin | 12 comments", 0, 41)
     assert p.has_ago() and p.has_counter() and p.separator_count() == 1
     assert not p.ends_terminal()
+
+
+def test_stopwords_read_directly_equal_the_package_lists():
+    import stopwordsiso
+
+    from junkfilter.paragraph import STOPWORD_LANGUAGES, stopwords
+
+    assert stopwords() == frozenset(stopwordsiso.stopwords(STOPWORD_LANGUAGES))
+    assert {"the", "und", "les", "que"} <= stopwords()
