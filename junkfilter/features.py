@@ -70,17 +70,18 @@ def _window(text: str) -> str:
 
 @dataclass(slots=True)
 class Rows:
-    """A batch of feature rows: a hashed text block in coordinate form plus a dense block.
+    """A batch of feature rows: a hashed text block in compressed-row form plus a dense block.
 
-    The text block holds one row per *distinct* paragraph text, its entries sorted by row;
-    ``inverse`` maps each feature row to its text row (``None``: one text row per feature row).
-    Repeated texts ("Reply", "Share", a menu line on every page of a batch: a quarter of the
-    paragraphs of a batch of web pages) are hashed and scored once.
+    The text block holds one row per *distinct* paragraph text: text row ``i``'s hashed columns
+    are ``cols[indptr[i]:indptr[i + 1]]``, each with the value ``scale[i]`` (``1/sqrt`` of the
+    row's key count); ``inverse`` maps each feature row to its text row (``None``: one text row
+    per feature row). Repeated texts ("Reply", "Share", a menu line on every page of a batch: a
+    quarter of the paragraphs of a batch of web pages) are hashed and scored once.
     """
 
-    rows: np.ndarray
+    indptr: np.ndarray
     cols: np.ndarray
-    data: np.ndarray
+    scale: np.ndarray
     dense: np.ndarray
     inverse: np.ndarray | None = None
 
@@ -90,45 +91,45 @@ class Rows:
 
     @property
     def n_text_rows(self) -> int:
-        return self.n_rows if self.inverse is None else int(self.inverse.max(initial=-1)) + 1
+        return len(self.indptr) - 1
+
+    @property
+    def rows(self) -> np.ndarray:
+        """The text row of each entry (coordinate form)."""
+        return np.repeat(np.arange(self.n_text_rows), np.diff(self.indptr))
+
+    @property
+    def data(self) -> np.ndarray:
+        """The value of each entry (coordinate form)."""
+        return np.repeat(self.scale, np.diff(self.indptr))
 
     def text_dot(self, table: np.ndarray) -> np.ndarray:
         """``text_block @ table`` for a ``(N_HASH, m)`` float32 table of weights (a row per
         hashed key), without scipy.
 
         Each entry's row of weights is gathered at once (with ``m`` padded to 8, one aligned
-        32-byte read per entry rather than one read per class) and runs of entries of one row
-        are summed in float32 with ``reduceat`` (entries sorted by row make one run a row), then
-        added up by row. Where the values are constant within runs (as :func:`_hashed_block`
-        makes them), they multiply the run sums instead of every entry.
+        32-byte read per entry rather than one read per class), each text row's entries are
+        summed in float32 with one ``reduceat`` and the sums are multiplied by the row's value.
         """
         n_text = self.n_text_rows
         out = np.zeros((n_text, table.shape[1]), dtype=np.float64)
-        if len(self.rows):
-            run = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
-            run_rows, run_data = self.rows[run], self.data[run]
-            constant = np.array_equal(np.repeat(run_data, np.diff(np.r_[run, len(self.rows)])),
-                                      self.data)  # fmt: skip
+        filled = np.flatnonzero(self.indptr[1:] > self.indptr[:-1])
+        if len(filled):
             gathered = np.take(table, self.cols, axis=0)
-            if not constant:
-                gathered = gathered * self.data[:, None]
-            sums = np.add.reduceat(gathered, run, axis=0).astype(np.float64)
-            if constant:
-                sums *= run_data[:, None]
-            if len(run) == n_text and run_rows[-1] == n_text - 1:  # one run a row, in order
+            sums = np.add.reduceat(gathered, self.indptr[filled], axis=0).astype(np.float64)
+            sums *= self.scale[filled, None]
+            if len(filled) == n_text:
                 out = sums
             else:
-                np.add.at(out, run_rows, sums)
+                out[filled] = sums
         return out if self.inverse is None else out[self.inverse]
 
     def to_scipy(self):
         """The whole row block as a ``scipy.sparse.csr_matrix`` (training only)."""
         import scipy.sparse as sp
 
-        text = sp.csr_matrix(
-            (self.data.astype(np.float64), (self.rows, self.cols)),
-            shape=(self.n_text_rows, N_HASH),
-        )
+        text = sp.csr_matrix((self.data.astype(np.float64), self.cols, self.indptr),
+                             shape=(self.n_text_rows, N_HASH))  # fmt: skip
         if self.inverse is not None:
             text = text[self.inverse]
         return sp.hstack([text, sp.csr_matrix(self.dense)], format="csr")
@@ -210,7 +211,7 @@ def _token_hashes(raw: bytes, cp: np.ndarray, tok_start, tok_end, n_words):
 
 
 def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row numbers, column indices and values of the hashed text block.
+    """The hashed text block: row pointers, column indices, and each row's value.
 
     Per paragraph: word unigrams and bigrams, a first-word and a last-word marker, and character
     3-grams of its first :data:`PREFIX_CHARS` characters; values are ``1/sqrt(keys)``. All
@@ -219,7 +220,7 @@ def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     """
     n = len(texts)
     if not n:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+        return np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
     raw, cp, starts = _normalised_joined(texts)
     tok_start, tok_end, n_words = _token_spans(cp, starts)
     wh, markers = _token_hashes(raw, cp, tok_start, tok_end, n_words)
@@ -230,9 +231,9 @@ def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     parts = ((word_row, wh), (np.repeat(np.arange(n), 2), markers),
              (word_row[1:][same], bigrams[same]), (tri_row, tri))  # fmt: skip
     cols, counts = _by_row(parts, n)
-    rows = np.repeat(np.arange(n), counts)
-    data = (1.0 / np.sqrt(np.maximum(counts, 1)))[rows]
-    return rows, cols, data
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return indptr, cols, 1.0 / np.sqrt(np.maximum(counts, 1))
 
 
 def _by_row(parts, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -308,12 +309,12 @@ def featurize(documents: Sequence[Sequence[Paragraph]]) -> Rows:
 def featurize_texts(texts: Sequence[str], sizes: np.ndarray) -> Rows:
     """Feature rows for paragraph texts of consecutive documents of ``sizes`` paragraphs."""
     unique, inverse = distinct(texts)
-    rows, cols, data = _hashed_block(unique)
+    indptr, cols, scale = _hashed_block(unique)
     shapes = shape_matrix(unique)
     if inverse is not None:
         shapes = shapes[inverse]
     dense = _context(shapes, sizes[sizes > 0]) if len(texts) else np.zeros((0, N_DENSE))
-    return Rows(rows=rows, cols=cols, data=data, dense=dense, inverse=inverse)
+    return Rows(indptr=indptr, cols=cols, scale=scale, dense=dense, inverse=inverse)
 
 
 def group_ids(documents: Sequence[Sequence[Paragraph]]) -> np.ndarray:
