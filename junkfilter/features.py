@@ -224,51 +224,53 @@ def _hashed_block(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     raw, cp, starts = _normalised_joined(texts)
     tok_start, tok_end, n_words = _token_spans(cp, starts)
     wh, markers = _token_hashes(raw, cp, tok_start, tok_end, n_words)
-    word_row = np.repeat(np.arange(n), n_words)
-    same = word_row[1:] == word_row[:-1]
+    first_word = np.zeros(len(wh) + 1, dtype=bool)
+    first_word[np.cumsum(n_words) - n_words] = True
+    same = ~first_word[1:-1]  # token i and token i + 1 are in one part
     bigrams = (wh[:-1] * np.uint64(0x9E3779B1) + (wh[1:] ^ np.uint64(0x5BD1E995))) >> np.uint64(3)
-    tri, tri_row = _prefix_trigrams(cp, starts, np.r_[starts[1:] - 1, len(cp)] - starts)
-    parts = ((word_row, wh), (np.repeat(np.arange(n), 2), markers),
-             (word_row[1:][same], bigrams[same]), (tri_row, tri))  # fmt: skip
-    cols, counts = _by_row(parts, n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return indptr, cols, 1.0 / np.sqrt(np.maximum(counts, 1))
+    tri, n_tri = _prefix_trigrams(cp, starts, np.r_[starts[1:] - 1, len(cp)] - starts)
+    parts = ((n_words, wh), (np.full(n, 2), markers),
+             (np.maximum(n_words - 1, 0), bigrams[same]), (n_tri, tri))  # fmt: skip
+    cols, indptr = _by_row(parts, n)
+    return indptr, cols, 1.0 / np.sqrt(np.maximum(np.diff(indptr), 1))
 
 
 def _by_row(parts, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The keys of ``parts`` (pairs of row numbers, sorted, and uint64 keys) as hashed column
-    indices grouped by row, each row's keys in the order of ``parts``, and the count per row.
+    """The keys of ``parts`` (pairs of per-row key counts and the uint64 keys, row by row) as
+    hashed column indices grouped by row, each row's keys in the order of ``parts``, and the
+    rows' pointers into them (``indptr``).
 
-    What a stable argsort of the concatenated rows would give, with each entry's place computed
-    instead: its row's first place, plus the row's keys in the parts before, plus its rank in
-    its own part.
+    What a stable argsort of the concatenated keys by row would give, with each key's place
+    computed instead: its row's first place, plus the row's keys in the parts before, plus its
+    rank among its row's keys in its own part.
     """
-    per_part = [np.bincount(rows, minlength=n) for rows, _ in parts]
-    counts = np.sum(per_part, axis=0)
-    before = np.cumsum(counts) - counts  # each row's first place
-    out = np.empty(int(counts.sum()), dtype=np.int64)
-    for (rows, keys), c in zip(parts, per_part):
-        rank = np.arange(len(rows)) - (np.cumsum(c) - c)[rows]
-        out[before[rows] + rank] = keys & np.uint64(_MASK)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(sum(c for c, _ in parts), out=indptr[1:])
+    out = np.empty(int(indptr[-1]), dtype=np.int64)
+    before = indptr[:-1].copy()  # where each row's keys of the next part go
+    for c, keys in parts:
+        shift = before - (np.cumsum(c) - c)  # a row's place in ``out`` minus its place in keys
+        out[np.arange(len(keys)) + np.repeat(shift, c)] = keys & np.uint64(_MASK)
         before += c
-    return out, counts
+    return out, indptr
 
 
 def _prefix_trigrams(cp, starts, lens) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and row numbers of the character 3-grams of ``"^" + part[:PREFIX_CHARS]``."""
+    """Hashes of the character 3-grams of ``"^" + part[:PREFIX_CHARS]``, and their count per
+    part."""
     take = np.minimum(lens, PREFIX_CHARS) + 1
     row = np.repeat(np.arange(len(starts)), take)
     first = np.r_[0, np.cumsum(take)[:-1]]
     k = np.arange(len(row)) - first[row]
     src = np.where(k > 0, starts[row] + k - 1, 0)
     codes = np.where(k > 0, cp[src] if len(cp) else 0, ord("^")).astype(np.uint64)
+    counts = np.maximum(take - 2, 0)
     if len(codes) < 3:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), counts
     ok = row[:-2] == row[2:]
     h = (codes[:-2] * np.uint64(1_000_003) + codes[1:-1]) * np.uint64(1_000_003) + codes[2:]
     h = (h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
-    return h[ok], row[:-2][ok]
+    return h[ok], counts
 
 
 def _context(shape: np.ndarray, sizes: np.ndarray) -> np.ndarray:
