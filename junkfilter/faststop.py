@@ -26,39 +26,66 @@ def _hash_cols(cols: list[np.ndarray]) -> np.ndarray:
 
 def _spans_as_uint64(cp: np.ndarray, starts: np.ndarray, lens: np.ndarray, masks: np.ndarray):
     """The code points ``cp[s:s + n]`` of each span, zero-padded to a fixed width, as a few
-    uint64 columns: unaligned 8-byte reads at ``s``, ``s + 8`` ... bytes, then masked."""
+    uint64 columns: unaligned 8-byte reads at ``s``, ``s + 8`` ... bytes, then masked.
+
+    Column ``j`` is read only for the spans that reach it (most words fit in the first eight
+    bytes); the others get zeros, as the mask would give them."""
     per = 8 // cp.itemsize
     m = masks.shape[1]
     padded = np.concatenate([cp, np.zeros(per * m, dtype=cp.dtype)])
     n = len(cp) + per * (m - 1)  # the last read ends inside the padding
     words = np.ndarray(buffer=padded, dtype=np.uint64, shape=(n,), strides=(cp.itemsize,))
-    return [np.take(words, starts + per * j) & masks[lens, j] for j in range(m)]  # take: 1.5x [ ]
+    cols = [np.take(words, starts) & masks[lens, 0]]  # take: 1.5x [ ]
+    for j in range(1, m):
+        col = np.zeros(len(starts), dtype=np.uint64)
+        far = np.flatnonzero(lens > per * j)
+        col[far] = np.take(words, starts[far] + per * j) & masks[lens[far], j]
+        cols.append(col)
+    return cols
 
 
 class _Stopwords:
     """Exact, vectorised ``word.lower() in stopwords()`` for many words of a joined text.
 
-    A word is its code points padded with zeros to the longest stopword: a few uint64 read
-    straight from the text's buffer. A hash of those picks a slot of a table holding the one
-    stopword hashed there (a sorted search for the rare slots holding several), and comparing
-    the uint64 confirms it, so a hash collision never gives a wrong answer. There is one table
-    per width of code point (uint8 for ASCII text, uint16, uint32), built on first use.
+    Text is looked at one byte a character: ASCII as it is, the few other characters that occur
+    in stopwords (48 in the 14 lists) as the codes 128 and up, and every other character as
+    :data:`OTHER`, which no stopword contains (so the mapping never makes two different words
+    equal). A word is its codes padded with zeros to the longest stopword: two uint64 read
+    straight from the buffer. A hash of those picks a slot of a table holding the one stopword
+    hashed there (a sorted search for the rare slots holding several), and comparing the uint64
+    confirms it, so a hash collision never gives a wrong answer. The tables are built on first
+    use.
     """
+
+    OTHER = 255
 
     def __init__(self) -> None:
         self.words = sorted(w for w in para.stopwords() if para._WORD.fullmatch(w))
         self.width = -(-max(map(len, self.words), default=1) // 8) * 8
-        self.tables: dict[np.dtype, tuple] = {}
+        extra = sorted({c for w in self.words for c in w if ord(c) >= 128})
+        if len(extra) > self.OTHER - 128:  # pragma: no cover - the shipped lists use 48
+            raise RuntimeError("stopwords use too many non-ASCII characters for one byte each")
+        self.code = np.full(0x10000, self.OTHER, dtype=np.uint8)  # BMP code point -> byte
+        self.code[:128] = np.arange(128)
+        for i, c in enumerate(extra):
+            self.code[ord(c)] = 128 + i
+        self.table: tuple | None = None
 
-    def _table(self, dtype: np.dtype) -> tuple:
-        """(length masks, sorted hashes, their uint64 columns, slot -> index) for ``dtype``."""
-        words = self.words
-        top = chr(min(int(np.iinfo(dtype).max), 0x10FFFF))
-        fit = [w.ljust(self.width, "\0") for w in words if max(w) <= top]
-        raw = "".join(fit).encode("utf-32-le")
-        rows = np.frombuffer(raw, dtype=np.uint32).astype(dtype).reshape(len(fit), self.width)
-        keep = np.arange(self.width)[None, :] < np.arange(self.width + 1)[:, None]
-        masks = np.where(keep, np.iinfo(dtype).max, 0).astype(dtype).view(np.uint64)
+    def _bytes(self, lcp: np.ndarray) -> np.ndarray:
+        """One byte a code point (see the class)."""
+        if lcp.dtype == np.uint8:  # ASCII
+            return lcp
+        if lcp.dtype == np.uint16:
+            return np.take(self.code, lcp)
+        return np.where(lcp < 0x10000, np.take(self.code, np.minimum(lcp, 0xFFFF)), self.OTHER)
+
+    def _table(self) -> tuple:
+        """(length masks, sorted hashes, their uint64 columns, slot -> index)."""
+        width = self.width
+        codes = [self.code[[ord(c) for c in w]].tobytes().ljust(width, b"\0") for w in self.words]
+        rows = np.frombuffer(b"".join(codes), dtype=np.uint8).reshape(len(codes), width)
+        keep = np.arange(width)[None, :] < np.arange(width + 1)[:, None]
+        masks = np.where(keep, 0xFF, 0).astype(np.uint8).view(np.uint64)
         cols = rows.view(np.uint64)
         h = _hash_cols(list(cols.T))
         order = np.argsort(h, kind="stable")
@@ -76,13 +103,13 @@ class _Stopwords:
         """True where the span ``lcp[start:start + len]`` (lower-cased code points) is a
         stopword."""
         out = np.zeros(len(starts), dtype=bool)
-        if lcp.dtype not in self.tables:
-            self.tables[lcp.dtype] = self._table(lcp.dtype)
-        masks, keys, table, slots = self.tables[lcp.dtype]
+        if self.table is None:
+            self.table = self._table()
+        masks, keys, table, slots = self.table
         cand = np.flatnonzero(lens <= self.width)
         if not len(cand) or not len(keys):
             return out
-        cols = _spans_as_uint64(lcp, starts[cand], lens[cand], masks)
+        cols = _spans_as_uint64(self._bytes(lcp), starts[cand], lens[cand], masks)
         h = _hash_cols(cols)
         at = slots[(h >> np.uint64(64 - _SLOT_BITS)).astype(np.int64)].astype(np.int64)
         many = np.flatnonzero(at == -2)
