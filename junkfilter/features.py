@@ -110,13 +110,15 @@ class Rows:
         Each entry's row of weights is gathered at once (with ``m`` padded to 8, one aligned
         32-byte read per entry rather than one read per class), each text row's entries are
         summed in float32 with one ``reduceat`` and the sums are multiplied by the row's value.
+        The float32 columns are summed two at a time as complex64 (:func:`_as_pairs`).
         """
         n_text = self.n_text_rows
         out = np.zeros((n_text, table.shape[1]), dtype=np.float64)
         filled = np.flatnonzero(self.indptr[1:] > self.indptr[:-1])
         if len(filled):
-            gathered = np.take(table, self.cols, axis=0)
-            sums = np.add.reduceat(gathered, self.indptr[filled], axis=0).astype(np.float64)
+            gathered = np.take(_as_pairs(table), self.cols, axis=0)
+            sums = np.add.reduceat(gathered, self.indptr[filled], axis=0)
+            sums = sums.view(table.dtype).astype(np.float64)
             sums *= self.scale[filled, None]
             if len(filled) == n_text:
                 out = sums
@@ -133,6 +135,16 @@ class Rows:
         if self.inverse is not None:
             text = text[self.inverse]
         return sp.hstack([text, sp.csr_matrix(self.dense)], format="csr")
+
+
+def _as_pairs(table: np.ndarray) -> np.ndarray:
+    """A C-contiguous float32 table with an even number of columns viewed as complex64: adding
+    complex numbers adds the float32 columns in pairs, and numpy's ``reduceat`` over 4 complex
+    columns runs 30 % faster than over 8 float columns (the sums agree to float32 rounding; the
+    order of the additions differs)."""
+    if table.dtype == np.float32 and table.shape[1] % 2 == 0 and table.flags.c_contiguous:
+        return table.view(np.complex64)
+    return table
 
 
 def distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray | None]:
