@@ -63,23 +63,27 @@ def smooth(proba: np.ndarray, groups: np.ndarray, counts: np.ndarray, prior: np.
     # end, and a row's scale does not change its posterior)
     # (rows too close to their document's start or end for step j keep their message: few
     # rows, so they are copied back rather than masking every row)
+    # (the rows near an edge are found once: index arrays, not a mask over every row per step)
+    head = np.flatnonzero(pos <= WINDOW)
+    tail = np.flatnonzero(rest < WINDOW)
+    head_pos, tail_rest = pos[head], rest[tail]
     fwd = np.tile(prior, (n, 1))  # the message after row i - j, for every row i
     for j in range(WINDOW, 0, -1):
         step = fwd @ A
-        step[pos == j] = prior  # row i - j starts the document
+        step[head[head_pos == j]] = prior  # row i - j starts the document
         step *= shifted[WINDOW - j : WINDOW - j + n]
-        near = pos < j
+        near = head[head_pos < j]
         step[near] = fwd[near]
         fwd = step
     alpha = fwd @ A
-    alpha[pos == 0] = prior
+    alpha[head[head_pos == 0]] = prior
     alpha *= emit
     bwd = np.ones((n, k))
     At = np.ascontiguousarray(A.T)
     for j in range(WINDOW, 0, -1):
         step = shifted[WINDOW + j : WINDOW + j + n] * bwd
         step = step @ At
-        near = rest < j
+        near = tail[tail_rest < j]
         step[near] = bwd[near]
         bwd = step
     out = mix * _normalised(alpha * bwd) + (1.0 - mix) * proba
