@@ -7,7 +7,9 @@ one run and on the same validation pages (``split == "valid"``, never trained on
 * keep-all (the rendered text as is),
 * a C4-style line filter (:func:`junkfilter.evaluate.c4_line_filter`),
 
-and reports per-class F1 on the pages that have comments. The table is printed, written to
+and reports per-class F1 on the pages that have comments. The ``blocks`` pages are also scored
+flattened onto one line each (all whitespace collapsed, as some scrapers and dataset dumps give
+text). The table is printed, written to
 ``benchmarks/out/quality.json`` and, with ``--readme``, into README.md between the markers
 ``<!-- quality:start -->`` and ``<!-- quality:end -->``.
 
@@ -24,8 +26,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import junkfilter
-from junkfilter.documents import read_documents
-from junkfilter.evaluate import evaluate_documents
+from junkfilter.documents import Document, read_documents
+from junkfilter.evaluate import evaluate_documents, keep_labels_text
 from junkfilter.train import doc_split
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,26 +43,39 @@ def corpus_files(corpus: Path) -> dict[str, list[Path]]:
     return dict(out)
 
 
-def score(jf, files: list[Path]) -> dict:
-    """Shingle F1 per source and pooled; class report on pages with comments."""
+def flattened(doc: Document, keep) -> Document:
+    """The page with all whitespace collapsed to single spaces (one line, as some scrapers and
+    dataset dumps give text), scored against the same gold article text."""
+    gold = doc.meta.get("gold") or keep_labels_text(doc.texts, doc.labels, keep)
+    return Document(id=doc.id, texts=[" ".join(doc.text.split())], labels=doc.labels[:1],
+                    meta={**doc.meta, "gold": gold})  # fmt: skip
+
+
+def score(jf, files: list[Path], flatten: bool = False) -> dict:
+    """Shingle F1 per source and pooled; class report on pages with comments (not when the
+    pages are ``flatten``-ed: one paragraph a page has no labels to compare)."""
     pooled: dict[str, list] = {m: [[], []] for m in METHODS}
     per_source, comment_docs = {}, []
     for path in files:
         source = path.name.removesuffix(".jsonl.gz").rsplit("-", 1)[0]
         docs = [d for d in read_documents([path]) if doc_split(d) == "valid"]
+        if flatten:
+            docs = [flattened(d, jf.config.keep) for d in docs]
         res = evaluate_documents(docs, jf.classify_many, jf.config.keep)
         per_source[source] = {m: res["shingle_f1"][m].as_dict() for m in METHODS}
         for m in METHODS:
             pooled[m][0] += res["shingle_f1"][m].precisions
             pooled[m][1] += res["shingle_f1"][m].recalls
-        comment_docs += [d for d in docs if "comment" in d.labels]
+        comment_docs += [] if flatten else [d for d in docs if "comment" in d.labels]
     overall = {}
     for m, (ps, rs) in pooled.items():
         p, r = sum(ps) / len(ps), sum(rs) / len(rs)
         overall[m] = {"pages": len(ps), "precision": round(p, 4), "recall": round(r, 4),
                       "f1": round(2 * p * r / (p + r), 4)}  # fmt: skip
-    comments = evaluate_documents(comment_docs, jf.classify_many, jf.config.keep)
-    classes = comments["classes"].as_dict()["per_class"]
+    classes = {}
+    if comment_docs:
+        comments = evaluate_documents(comment_docs, jf.classify_many, jf.config.keep)
+        classes = comments["classes"].as_dict()["per_class"]
     return {"overall": overall, "per_source": per_source,
             "comment_pages": {"pages": len(comment_docs), "per_class": classes}}  # fmt: skip
 
@@ -71,11 +86,12 @@ def table(results: dict, trained_on: list[str]) -> str:
     for renderer, res in results.items():
         o = res["overall"]
         held = "" if renderer in trained_on else " (held out)"
-        cf1 = res["comment_pages"]["per_class"]["comment"]["f1"]
+        comment = res["comment_pages"]["per_class"].get("comment")
+        cf1 = f"{comment['f1']:.3f}" if comment else "–"
         lines.append(
             f"| {renderer}{held} | {o['junkfilter']['pages']} | {o['junkfilter']['f1']:.3f} "
             f"({o['junkfilter']['precision']:.3f} / {o['junkfilter']['recall']:.3f}) | "
-            f"{o['keep-all']['f1']:.3f} | {o['c4-lines']['f1']:.3f} | {cf1:.3f} |"
+            f"{o['keep-all']['f1']:.3f} | {o['c4-lines']['f1']:.3f} | {cf1} |"
         )
     lines += ["", "| renderer | source | pages | junkfilter | keep-all | C4-style |",
               "|---|---|---|---|---|---|"]  # fmt: skip
@@ -109,6 +125,8 @@ def main() -> None:
     trained_on = [r for r in files if any(r in d for d in jf.card.get("data", []))]
     t0 = time.perf_counter()
     results = {renderer: score(jf, paths) for renderer, paths in files.items()}
+    if "blocks" in files:  # the same pages on one line each
+        results["blocks, flattened"] = score(jf, files["blocks"], flatten=True)
     text = table(results, trained_on)
     print(text)
     print(f"\n({time.perf_counter() - t0:.0f} s)")

@@ -17,6 +17,7 @@ Rules, in order:
 3. A block of several lines is split into one paragraph per line, unless it looks hard-wrapped
    (every line but the last of similar, prose-like length and none starting with a list marker),
    in which case it stays one paragraph.
+4. A paragraph longer than LONG_PARAGRAPH is cut into sentences (:func:`sentence_pieces`).
 
 All scanning is linear in the input; no regular expression here can backtrack.
 """
@@ -132,15 +133,12 @@ def span_iter(text: str):
         s, e = _strip_span(text, 0, pos)
         yield s, e
     for block, columns in _blocks(text, pos):
-        if len(block) == 1:
-            yield block[0]
-            continue
         lengths = [e - s for s, e in block]
         marker = any(_LIST_MARKER.match(text, s, min(e, s + 8)) for s, e in block)
-        if not columns and _is_hard_wrapped(lengths, marker):
-            yield block[0][0], block[-1][1]
-        else:
-            yield from block
+        if len(block) > 1 and not columns and _is_hard_wrapped(lengths, marker):
+            block = [(block[0][0], block[-1][1])]
+        for s, e in block:
+            yield from sentence_pieces(text, s, e)
 
 
 def segment(text: str) -> list[Paragraph]:
@@ -159,3 +157,39 @@ def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
         pos = p.end
     out.append((pos, len(text)))
     return out
+
+
+LONG_PARAGRAPH = 2000
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+_SEPARATORS = "|\u00b7\u2022\u00bb\u203a"
+_OPENERS = "\"\u201c\u2018\u00ab(["
+
+
+def sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Rule 5 as a plain character loop: cut a paragraph longer than LONG_PARAGRAPH after a
+    sentence end (.!? and closers, whitespace, then an upper-case letter or digit, possibly after
+    an opening quote) or after a separator that follows whitespace inside the paragraph."""
+    if end - start <= LONG_PARAGRAPH:
+        return [(start, end)]
+    pieces, s, i = [], start, start
+    while i < end:
+        c, j = text[i], None
+        if c in ".!?":
+            j = i + 1
+            while j < end and text[j] in _CLOSERS:
+                j += 1
+        elif c in _SEPARATORS and i > start and text[i - 1].isspace():
+            j = i + 1
+        if j is not None and j < end and text[j].isspace():
+            k = j
+            while k < end and text[k].isspace():
+                k += 1
+            if k < end:
+                first = text[k + 1] if text[k] in _OPENERS and k + 1 < end else text[k]
+                if c not in ".!?" or first.isupper() or first.isdigit():
+                    pieces.append((s, j))
+                    s = i = k
+                    continue
+        i += 1
+    pieces.append((s, end))
+    return pieces

@@ -137,3 +137,34 @@ def test_batch_scan_equals_scalar_any_text(texts):
 def test_batch_scan_special_texts():
     wrapped = "\n".join(["x" * 60, "y" * 70, "z" * 20])
     assert_batch_equals_scalar([wrapped, "---\ntitle: a\n---\nbody", "plain\n\nlines\nhere", ""])
+
+
+PIECES = ["Word", "word", " ", "  ", "\n", ". ", "! ", "?", '" ', "” ", "» ", "| ", " | ", "·",
+          " • ", "(A", "“B", "9", "é", "É", "\t", ".»", "..", "a."]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=60).map("".join))
+def test_sentence_cuts_equal_reference(body):
+    import junkfilter.segment as seg
+
+    text = "Start " + body + " end"
+    old = seg.LONG_PARAGRAPH, reference_segment.LONG_PARAGRAPH
+    seg.LONG_PARAGRAPH = reference_segment.LONG_PARAGRAPH = 10
+    try:
+        assert list(span_iter(text)) == list(reference_segment.span_iter(text))
+        assert_batch_equals_scalar([text, "short", text])
+    finally:
+        seg.LONG_PARAGRAPH, reference_segment.LONG_PARAGRAPH = old
+
+
+def test_flattened_page_is_cut_into_sentences():
+    article = " ".join(f"The council met on day {i} and voted on the budget." for i in range(60))
+    text = "Home | News | Sport | Contact " + article + " Share this: Facebook Twitter"
+    pieces = [text[s:e] for s, e in span_iter(text)]
+    assert pieces[:4] == ["Home |", "News |", "Sport |", "Contact The council met on day 0 and "
+                          "voted on the budget."]  # fmt: skip
+    assert len(pieces) == 64 and pieces[-1] == "Share this: Facebook Twitter"
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+    short = article[:1900].strip()
+    assert list(span_iter(short)) == [(0, len(short))]  # short enough: one paragraph
