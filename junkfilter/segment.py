@@ -145,8 +145,13 @@ separator that follows a space: where rule 5 may cut."""
 _OPENERS = "\"\u201c\u2018\u00ab(["
 
 
-def _opens_sentence(text: str, i: int, end: int) -> bool:
-    """Whether ``text[i]`` (or the character after an opening quote) is upper-case or a digit."""
+def _sentence_end(text: str, mark: int, start: int, i: int, end: int) -> bool:
+    """Whether the ``.!?`` at ``mark`` ends a sentence: ``text[i]`` (or the character after an
+    opening quote) is upper-case or a digit, and the mark does not follow a lone letter (an
+    initial, as in "Joseph J. Esposito")."""
+    if mark - start >= 1 and text[mark - 1].isalpha():
+        if mark - start == 1 or not text[mark - 2].isalnum():
+            return False
     c = text[i]
     if c in _OPENERS and i + 1 < end:
         c = text[i + 1]
@@ -160,7 +165,7 @@ def sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces, s = [], start
     for m in _CUT.finditer(text, start, end):
         a, b = m.span("gap")
-        if _opens_sentence(text, b, end) if m.group("end") else m.start() > start:
+        if _sentence_end(text, m.start(), start, b, end) if m.group("end") else m.start() > start:
             pieces.append((s, a))
             s = b
     pieces.append((s, end))

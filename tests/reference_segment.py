@@ -167,8 +167,9 @@ _OPENERS = "\"\u201c\u2018\u00ab(["
 
 def sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Rule 5 as a plain character loop: cut a paragraph longer than LONG_PARAGRAPH after a
-    sentence end (.!? and closers, whitespace, then an upper-case letter or digit, possibly after
-    an opening quote) or after a separator that follows whitespace inside the paragraph."""
+    sentence end (.!? not after a lone letter, closers, whitespace, then an upper-case letter or
+    digit, possibly after an opening quote) or after a separator that follows whitespace inside
+    the paragraph."""
     if end - start <= LONG_PARAGRAPH:
         return [(start, end)]
     pieces, s, i = [], start, start
@@ -184,7 +185,10 @@ def sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
             k = j
             while k < end and text[k].isspace():
                 k += 1
-            if k < end:
+            initial = c in ".!?" and i > start and text[i - 1].isalpha() and (
+                i - 1 == start or not text[i - 2].isalnum()
+            )
+            if k < end and not initial:
                 first = text[k + 1] if text[k] in _OPENERS and k + 1 < end else text[k]
                 if c not in ".!?" or first.isupper() or first.isdigit():
                     pieces.append((s, j))

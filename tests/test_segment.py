@@ -140,7 +140,7 @@ def test_batch_scan_special_texts():
 
 
 PIECES = ["Word", "word", " ", "  ", "\n", ". ", "! ", "?", '" ', "” ", "» ", "| ", " | ", "·",
-          " • ", "(A", "“B", "9", "é", "É", "\t", ".»", "..", "a."]
+          " • ", "(A", "“B", "9", "é", "É", "\t", ".»", "..", "a.", " J. ", "x"]
 
 
 @settings(max_examples=400, deadline=None)
