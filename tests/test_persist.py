@@ -176,6 +176,7 @@ def test_arrays_that_do_not_fit_are_a_clear_error(model_copy):
 
 
 @pytest.mark.filterwarnings("ignore:.*scikit-learn 0.20.0:junkfilter.persist.ModelVersionWarning")
+@pytest.mark.filterwarnings("ignore:.*junkfilter 9.9.0:junkfilter.persist.ModelVersionWarning")
 def test_version_mismatch_warns(model_copy):
     _, card_path = persist.companions(model_copy)
     card = json.loads(card_path.read_text())
