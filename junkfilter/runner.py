@@ -19,6 +19,7 @@ from itertools import chain, islice
 
 from junkfilter.clean import JunkFilter, assemble, verdict_counts
 from junkfilter.inputs import Item, Skip
+from junkfilter.verdicts import Verdicts
 
 BATCH_CHARS = 1 << 18
 BATCH_ITEMS = 256
@@ -33,6 +34,18 @@ class Result:
     kept: dict[str, int]
     dropped: dict[str, int]
     rejected: list[dict] | None = None
+
+    def stats(self, text: str) -> dict:
+        """Per-document stats (``filter --stats`` and the adapters) for input ``text``."""
+        return {"chars_in": len(text), "chars_out": len(self.cleaned),
+                "paragraphs": self.paragraphs, "kept": self.kept,
+                "dropped": self.dropped}  # fmt: skip
+
+
+def results_of(v: Verdicts) -> list[Result]:
+    """A :class:`Result` per document of a batch's verdicts (the array path)."""
+    return [Result(v.cleaned(i), v.n_paragraphs(i), kept, dropped)
+            for i, (kept, dropped) in enumerate(v.counts())]  # fmt: skip
 
 
 _WORKER: dict = {}
@@ -77,9 +90,7 @@ def process_batch(items: list[Item]) -> list[Result]:
     jf: JunkFilter = _WORKER["jf"]
     texts = [it.text for it in items]
     if not _WORKER["rejected"]:
-        v = jf.verdicts(texts)
-        return [Result(v.cleaned(i), v.n_paragraphs(i), kept, dropped)
-                for i, (kept, dropped) in enumerate(v.counts())]  # fmt: skip
+        return results_of(jf.verdicts(texts))
     out = []
     for item, text, paras in zip(items, texts, jf.classify_many(texts)):
         kept, dropped = verdict_counts(paras)

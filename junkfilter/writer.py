@@ -52,12 +52,6 @@ class WriteOptions:
     quiet: bool = False
 
 
-def _stats(result: Result, item: Item) -> dict:
-    return {"chars_in": len(item.text), "chars_out": len(result.cleaned),
-            "paragraphs": result.paragraphs, "kept": result.kept,
-            "dropped": result.dropped}  # fmt: skip
-
-
 class Writer:
     """Writes results where they belong and keeps the run's :class:`Summary`."""
 
@@ -170,7 +164,7 @@ class Writer:
         record = dict(item.record)
         record[self.opts.output_field or self.opts.text_field] = result.cleaned
         if self.opts.stats:
-            record["junkfilter"] = _stats(result, item)
+            record["junkfilter"] = result.stats(item.text)
         self._sink.write(json_line(record, item.plain_json))
 
     def _write_text(self, item: Item, result: Result) -> None:

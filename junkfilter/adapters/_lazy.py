@@ -118,22 +118,18 @@ class LazyFilter:
     def results(self, texts: Iterable[str | None]) -> Iterator[tuple[str, dict] | None]:
         """``(cleaned, stats)`` per text in order (``None`` for ``None``), batch by batch, on
         the array path (:meth:`JunkFilter.verdicts`, as ``junkfilter filter`` takes it)."""
+        from junkfilter.runner import results_of
+
         it = iter(texts)
         while batch := list(islice(it, self.config.batch_size)):
             todo = [t for t in batch if isinstance(t, str)]
-            verdicts = self.get().verdicts(todo) if todo else None
-            counts = iter(verdicts.counts()) if verdicts is not None else iter(())
-            i = 0
+            results = iter(results_of(self.get().verdicts(todo)) if todo else ())
             for text in batch:
                 if not isinstance(text, str):
                     yield None
                     continue
-                cleaned = verdicts.cleaned(i)
-                kept, dropped = next(counts)
-                yield cleaned, {"chars_in": len(text), "chars_out": len(cleaned),
-                                "paragraphs": verdicts.n_paragraphs(i), "kept": kept,
-                                "dropped": dropped}  # fmt: skip
-                i += 1
+                result = next(results)
+                yield result.cleaned, result.stats(text)
 
 
 def _rebuild(path, keep, threshold, batch_size, trust_pickle, digest) -> LazyFilter:
