@@ -62,8 +62,7 @@ def smooth(proba: np.ndarray, groups: np.ndarray, counts: np.ndarray, prior: np.
     # messages are left unnormalised (at most 2 x WINDOW factors; each row is rescaled at the
     # end, and a row's scale does not change its posterior)
     # (rows too close to their document's start or end for step j keep their message: few
-    # rows, so they are copied back rather than masking every row)
-    # (the rows near an edge are found once: index arrays, not a mask over every row per step)
+    # rows, found once as index arrays and copied back rather than masking every row per step)
     head = np.flatnonzero(pos <= WINDOW)
     tail = np.flatnonzero(rest < WINDOW)
     head_pos, tail_rest = pos[head], rest[tail]

@@ -299,9 +299,9 @@ def _check_versions(card: dict, path: Path, digest: str) -> None:
 def _check_sklearn(card: dict, path: Path) -> None:
     """Warn when a ``.skops`` file about to be read by scikit-learn was saved by another one
     (not needed when its run-time image is used: that is numpy only)."""
-    made = str(card.get("sklearn_version", ""))
-    if made and made.split(".")[:2] != _sklearn_version().split(".")[:2]:
-        _warn(f"{path} was saved with scikit-learn {made}, this is {_sklearn_version()}; "
+    made, running = str(card.get("sklearn_version", "")), _sklearn_version()
+    if made and made.split(".")[:2] != running.split(".")[:2]:
+        _warn(f"{path} was saved with scikit-learn {made}, this is {running}; "
               "if it does not load, retrain it")  # fmt: skip
 
 
