@@ -22,7 +22,7 @@ import numpy as np
 from junkfilter.config import Config
 from junkfilter.features import featurize_texts
 from junkfilter.labels import Label
-from junkfilter.model import Stack
+from junkfilter.model import SURE_NEIGHBOURS, SURE_RADIUS, Stack
 from junkfilter.order import order_many
 from junkfilter.paragraph import Paragraph
 from junkfilter.segment import paragraphs_of, spans_many
@@ -122,7 +122,8 @@ class JunkFilter:
             for p, row in zip(paragraphs, proba.tolist(), strict=True):
                 p.probabilities = dict(zip(self._labels, row, strict=True))
 
-    def _proba(self, texts: Sequence[str], paras: list[str], starts, sizes, columns) -> np.ndarray:
+    def _proba(self, texts: Sequence[str], paras: list[str], starts, sizes, columns,
+               config: Config) -> np.ndarray:  # fmt: skip
         """Label probabilities of the paragraphs ``paras`` (rows in text order) of ``texts``,
         scored in reading order (:mod:`junkfilter.order`; the same unless columns) and in
         chunks of at most :data:`MAX_ROWS` rows."""
@@ -133,7 +134,7 @@ class JunkFilter:
         for lo, hi, chunk in row_chunks(sizes, MAX_ROWS):
             rows = featurize_texts(paras[lo:hi], chunk)
             groups = np.repeat(np.arange(len(chunk)), chunk)
-            proba[lo:hi] = self.model.predict_proba(rows, groups)
+            proba[lo:hi] = self.model.predict_proba(rows, groups, shortcut=config.shortcut)
         if order is None:
             return proba
         out = np.empty_like(proba)
@@ -152,7 +153,7 @@ class JunkFilter:
         if not paras:
             empty = np.zeros(0, dtype=np.int64)
             return Verdicts(texts, bounds, empty, empty, empty, empty.astype(bool), empty, names)
-        proba = self._proba(texts, paras, starts, sizes, columns)
+        proba = self._proba(texts, paras, starts, sizes, columns, config)
         best, keep, why = decide(proba, self._labels, sizes, config)
         return Verdicts(texts, bounds, starts, ends, best, keep, why, names)
 
@@ -170,7 +171,7 @@ class JunkFilter:
         if not any(docs):
             return docs
         paras = [p.text for d in docs for p in d]
-        proba = self._proba(texts, paras, starts, sizes, columns)
+        proba = self._proba(texts, paras, starts, sizes, columns, config)
         self._decide(docs, proba, config, probabilities)
         return docs
 
@@ -199,6 +200,9 @@ class JunkFilter:
             f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 scores and shape"
             + ("; then smoothed along the document by HMM decoding)"
                if self.model.transitions is not None else ")"),
+            *([f"skipped stage 2 for paragraphs stage 1 gave a label at >= {config.shortcut} "
+               f"and the {SURE_RADIUS} paragraphs on each side the same at >= {SURE_NEIGHBOURS}"]
+              if config.shortcut < 1.0 else []),
             f"kept labels {[str(k) for k in sorted(config.keep)]} with P(kept labels) >= "
             f"{config.threshold}",
         ]

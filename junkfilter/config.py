@@ -24,6 +24,13 @@ class Config:
         (the model is sure the page has junk but not that it has no article; short posts and
         pages with an unusual layout are the usual victims). ``0`` turns this off, so such
         documents come out empty. On the validation pages it lifts shingle F1 by about 0.01.
+    shortcut:
+        Stage 2 (the context networks, a fifth of the run time) is skipped for a paragraph that
+        stage 1 gives its label with at least this probability while the three paragraphs on
+        each side, all in its document, get the same label at 0.99 or more
+        (:func:`junkfilter.model.sure_rows`): half the paragraphs of a typical page, at no
+        measured cost in F1 (validation pages: within 0.0006 on every renderer). ``1`` runs
+        stage 2 on every paragraph, as training and ``evaluate`` of a fitted estimator do.
     batch_size:
         Documents scored together by :meth:`JunkFilter.pipe` (larger batches vectorise better).
     """
@@ -31,6 +38,7 @@ class Config:
     keep: frozenset[Label] = field(default=DEFAULT_KEEP)
     threshold: float = 0.5
     rescue: float = 0.5
+    shortcut: float = 0.999
     batch_size: int = 64
 
     def __post_init__(self) -> None:
@@ -40,6 +48,8 @@ class Config:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
         if not 0.0 <= self.rescue <= 1.0:
             raise ValueError(f"rescue must be between 0 and 1, got {self.rescue}")
+        if not 0.0 <= self.shortcut <= 1.0:
+            raise ValueError(f"shortcut must be between 0 and 1, got {self.shortcut}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
 
