@@ -80,8 +80,11 @@ def stopwords() -> frozenset[str]:
     from importlib.util import find_spec
 
     spec = find_spec("stopwordsiso")
-    if spec is None:  # pragma: no cover - it is a hard dependency
-        return frozenset()
+    if spec is None:  # a hard dependency: features without it would silently differ
+        raise ImportError(
+            "junkfilter needs the stopwordsiso package for its stopword features "
+            "(pip install stopwordsiso); without them the model's verdicts would be wrong"
+        )
     for folder in spec.submodule_search_locations or ():
         try:
             import orjson

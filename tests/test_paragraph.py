@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,3 +60,21 @@ def test_stopwords_read_directly_equal_the_package_lists():
 
     assert stopwords() == frozenset(stopwordsiso.stopwords(STOPWORD_LANGUAGES))
     assert {"the", "und", "les", "que"} <= stopwords()
+
+
+def test_stopwords_without_the_package_fail_loudly(monkeypatch):
+    """Without stopwordsiso the stopword features would be zero and the verdicts quietly worse
+    (validation F1 0.90 -> 0.88 on Dragnet): a clear ImportError instead."""
+    import importlib.util
+
+    from junkfilter import paragraph
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    paragraph.stopwords.cache_clear()
+    try:
+        with pytest.raises(ImportError, match="pip install stopwordsiso"):
+            paragraph.stopwords()
+    finally:
+        monkeypatch.undo()
+        paragraph.stopwords.cache_clear()
+    assert "the" in paragraph.stopwords()
