@@ -19,6 +19,7 @@ from itertools import islice
 
 import numpy as np
 
+from junkfilter import inline as inline_tags
 from junkfilter.config import Config
 from junkfilter.features import featurize_texts
 from junkfilter.labels import Label
@@ -45,23 +46,29 @@ class Explanation:
         return "\n".join(lines)
 
 
-def assemble(text: str, paragraphs: Sequence[Paragraph]) -> str:
-    """The kept paragraphs, each preceded by the input's own separator before it.
+def assemble(text: str, paragraphs: Sequence[Paragraph], inline: bool = True) -> str:
+    """The kept paragraphs, each preceded by the input's own separator before it, without inline
+    tags unless ``inline`` is false.
 
     The result is a subsequence of ``text``: only its characters, in order (see
     :func:`~junkfilter.verdicts.assemble_spans`).
     """
     return assemble_spans(text, [p.start for p in paragraphs], [p.end for p in paragraphs],
-                          [bool(p.keep) for p in paragraphs])  # fmt: skip
+                          [bool(p.keep) for p in paragraphs], inline)  # fmt: skip
 
 
-def verdict_counts(paragraphs: Sequence[Paragraph]) -> tuple[dict[str, int], dict[str, int]]:
-    """Kept paragraphs by label and dropped paragraphs by reason: the counters runs report."""
+def verdict_counts(
+    paragraphs: Sequence[Paragraph], inline: bool = True
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Kept paragraphs by label and drops by reason (dropped paragraphs, and with ``inline`` the
+    inline tags of kept ones): the counters runs report."""
     kept: dict[str, int] = {}
     dropped: dict[str, int] = {}
     for p in paragraphs:
         if p.keep:
             kept[str(p.label)] = kept.get(str(p.label), 0) + 1
+            if inline and (tags := inline_tags.count(p.text)):
+                dropped[inline_tags.REASON] = dropped.get(inline_tags.REASON, 0) + tags
         else:
             dropped[str(p.reason)] = dropped.get(str(p.reason), 0) + 1
     return kept, dropped
@@ -155,7 +162,7 @@ class JunkFilter:
             return Verdicts(texts, bounds, empty, empty, empty, empty.astype(bool), empty, names)
         proba = self._proba(texts, paras, starts, sizes, columns, config)
         best, keep, why = decide(proba, self._labels, sizes, config)
-        return Verdicts(texts, bounds, starts, ends, best, keep, why, names)
+        return Verdicts(texts, bounds, starts, ends, best, keep, why, names, config.inline)
 
     def classify_many(
         self, texts: Sequence[str], config: Config | None = None, *, probabilities: bool = False
@@ -182,7 +189,8 @@ class JunkFilter:
 
     def clean(self, text: str, keep=None, threshold=None) -> str:
         """The kept text of ``text`` (see :func:`assemble`)."""
-        return assemble(text, self.classify(text, keep=keep, threshold=threshold))
+        paragraphs = self.classify(text, keep=keep, threshold=threshold)
+        return assemble(text, paragraphs, self.config.inline)
 
     def explain(self, text: str, *, keep=None, threshold=None) -> Explanation:
         """The steps taken on ``text`` and the verdict on each paragraph."""
@@ -206,12 +214,16 @@ class JunkFilter:
             f"kept labels {[str(k) for k in sorted(config.keep)]} with P(kept labels) >= "
             f"{config.threshold}",
         ]
+        tags = sum(inline_tags.count(p.text) for p in paragraphs if p.keep) if config.inline else 0
+        if tags:
+            steps.append(f"removed {tags} inline tags such as '(News - Alert)' from kept text")
         if rescued:
             steps.append(f"no paragraph reached the threshold: rescued the {rescued} with P(kept "
                          f"labels) >= {config.rescue} x the best and >= {RESCUE_FLOOR}")
         steps.append(f"kept {sum(kept.values())}: {dict(kept)}; dropped "
                      f"{sum(dropped.values())}: {dict(dropped)}")  # fmt: skip
-        return Explanation(steps=steps, paragraphs=paragraphs, text=assemble(text, paragraphs))
+        cleaned = assemble(text, paragraphs, config.inline)
+        return Explanation(steps=steps, paragraphs=paragraphs, text=cleaned)
 
     def pipe(self, texts: Iterable[str], batch_size: int | None = None) -> Iterator[str]:
         """Clean a stream of texts lazily, ``batch_size`` documents at a time, in order."""

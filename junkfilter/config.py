@@ -31,6 +31,9 @@ class Config:
         (:func:`junkfilter.model.sure_rows`): half the paragraphs of a typical page, at no
         measured cost in F1 (validation pages: within 0.0006 on every renderer). ``1`` runs
         stage 2 on every paragraph, as training and ``evaluate`` of a fitted estimator do.
+    inline:
+        Remove inline tags such as "(News - Alert)" from kept paragraphs (:mod:`junkfilter.inline`;
+        counted as drops with reason ``inline``).
     batch_size:
         Documents scored together by :meth:`JunkFilter.pipe` (larger batches vectorise better).
     """
@@ -39,6 +42,7 @@ class Config:
     threshold: float = 0.5
     rescue: float = 0.5
     shortcut: float = 0.999
+    inline: bool = True
     batch_size: int = 64
 
     def __post_init__(self) -> None:

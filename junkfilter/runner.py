@@ -17,8 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
+from junkfilter import inline as inline_tags
 from junkfilter.clean import JunkFilter, assemble, verdict_counts
 from junkfilter.inputs import Item, Skip
+from junkfilter.labels import Label
 from junkfilter.verdicts import Verdicts
 
 BATCH_CHARS = 1 << 18
@@ -71,14 +73,21 @@ def _init_worker(jf: JunkFilter, want_rejected: bool, in_child: bool = False) ->
     _WORKER["rejected"] = want_rejected
 
 
-def _rejected_records(item: Item, paragraphs) -> list[dict]:
-    return [
-        {"doc": item.doc, "index": p.index, "start": p.start + item.offset,
-         "end": p.end + item.offset, "label": str(p.label), "reason": p.reason,
-         "probability": round(p.probability, 4), "text": p.text}  # fmt: skip
-        for p in paragraphs
-        if not p.keep
-    ]
+def _rejected_records(item: Item, paragraphs, inline: bool) -> list[dict]:
+    """A record per dropped paragraph and (with ``inline``) per inline tag of a kept one."""
+    out = []
+    for p in paragraphs:
+        if not p.keep:
+            out.append({"doc": item.doc, "index": p.index, "start": p.start + item.offset,
+                        "end": p.end + item.offset, "label": str(p.label), "reason": p.reason,
+                        "probability": round(p.probability, 4), "text": p.text})  # fmt: skip
+            continue
+        for s, e in inline_tags.spans(p.text) if inline else ():
+            at = p.start + item.offset
+            out.append({"doc": item.doc, "index": p.index, "start": at + s, "end": at + e,
+                        "label": str(Label.METADATA), "reason": inline_tags.REASON,
+                        "probability": None, "text": p.text[s:e]})  # fmt: skip
+    return out
 
 
 def process_batch(items: list[Item]) -> list[Result]:
@@ -93,9 +102,10 @@ def process_batch(items: list[Item]) -> list[Result]:
         return results_of(jf.verdicts(texts))
     out = []
     for item, text, paras in zip(items, texts, jf.classify_many(texts)):
-        kept, dropped = verdict_counts(paras)
-        rejected = _rejected_records(item, paras)
-        out.append(Result(assemble(text, paras), len(paras), kept, dropped, rejected))
+        kept, dropped = verdict_counts(paras, jf.config.inline)
+        rejected = _rejected_records(item, paras, jf.config.inline)
+        out.append(Result(assemble(text, paras, jf.config.inline), len(paras), kept, dropped,
+                          rejected))  # fmt: skip
     return out
 
 
@@ -127,12 +137,15 @@ class Summary:
 
         mb = self.chars_in / 1e6
         rate = mb / self.seconds if self.seconds else 0.0
-        kept, dropped = sum(self.kept.values()), sum(self.dropped.values())
+        paras = {k: v for k, v in self.dropped.items() if k != inline_tags.REASON}
+        kept, dropped = sum(self.kept.values()), sum(paras.values())
+        tags = self.dropped.get(inline_tags.REASON, 0)
         return (
             f"junkfilter: {self.documents:,} documents ({self.skipped:,} skipped), "
             f"{self.paragraphs:,} paragraphs: kept {kept:,} ({fmt(self.kept)}), "
-            f"dropped {dropped:,} ({fmt(self.dropped)}); {mb:.1f} M chars in "
-            f"{self.seconds:.1f} s ({rate:.1f} M chars/s)"
+            f"dropped {dropped:,} ({fmt(paras)})"
+            + (f", {tags:,} inline tags removed" if tags else "")
+            + f"; {mb:.1f} M chars in {self.seconds:.1f} s ({rate:.1f} M chars/s)"
         )
 
 

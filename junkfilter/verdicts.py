@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from junkfilter import inline as inline_tags
 from junkfilter.config import Config
 from junkfilter.labels import Label
 
@@ -55,10 +56,11 @@ def decide(proba: np.ndarray, labels: Sequence[Label], sizes: Sequence[int], con
     return best, keep, why
 
 
-def assemble_spans(text: str, starts, ends, keep) -> str:
+def assemble_spans(text: str, starts, ends, keep, inline: bool = True) -> str:
     """The kept spans of ``text``, each preceded by the input's own separator before it (the gap
     after the previous span; see :func:`_separator` for column pieces), and one line break at the
-    end if the input had one after the last kept span. The result is a subsequence of ``text``."""
+    end if the input had one after the last kept span; with ``inline``, without the inline tags
+    of :mod:`junkfilter.inline`. The result is a subsequence of ``text``."""
     kept = np.flatnonzero(keep)
     if not len(kept):
         return ""
@@ -74,7 +76,7 @@ def assemble_spans(text: str, starts, ends, keep) -> str:
     nl = text.find("\n", tail_start)
     if nl >= 0:
         out.append("\r\n" if nl > tail_start and text[nl - 1] == "\r" else "\n")
-    return "".join(out)
+    return inline_tags.strip("".join(out)) if inline else "".join(out)
 
 
 def _separator(text: str, kept_end: int, gap_start: int, start: int) -> str:
@@ -111,6 +113,7 @@ class Verdicts:
     keep: np.ndarray
     reason: np.ndarray
     names: tuple[str, ...]
+    inline: bool = True  # remove inline tags from kept text (Config.inline)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -122,16 +125,28 @@ class Verdicts:
         """Document ``i``'s kept text (as :func:`junkfilter.clean.assemble` gives it)."""
         lo, hi = self.bounds[i], self.bounds[i + 1]
         return assemble_spans(self.texts[i], self.starts[lo:hi], self.ends[lo:hi],
-                              self.keep[lo:hi])  # fmt: skip
+                              self.keep[lo:hi], self.inline)  # fmt: skip
+
+    def inline_count(self, i: int) -> int:
+        """The inline tags removed from document ``i``'s kept text."""
+        if not self.inline or inline_tags.CUE not in self.texts[i]:
+            return 0
+        lo, hi = self.bounds[i], self.bounds[i + 1]
+        raw = assemble_spans(self.texts[i], self.starts[lo:hi], self.ends[lo:hi],
+                             self.keep[lo:hi], inline=False)  # fmt: skip
+        return inline_tags.count(raw)
 
     def counts(self) -> list[tuple[dict[str, int], dict[str, int]]]:
-        """Per document: kept paragraphs by label and dropped paragraphs by reason."""
+        """Per document: kept paragraphs by label and drops by reason (paragraphs by label, and
+        removed inline tags as ``inline``)."""
         k = len(self.names)
         doc = np.repeat(np.arange(len(self.texts)), np.diff(self.bounds))
         col = np.where(self.keep, self.label, self.reason)
         table = np.bincount((doc * 2 + ~self.keep) * k + col, minlength=len(self.texts) * 2 * k)
         out = []
-        for kept, dropped in table.reshape(len(self.texts), 2, k).tolist():
-            out.append(({self.names[j]: c for j, c in enumerate(kept) if c},
-                        {self.names[j]: c for j, c in enumerate(dropped) if c}))  # fmt: skip
+        for i, (kept, dropped) in enumerate(table.reshape(len(self.texts), 2, k).tolist()):
+            drops = {self.names[j]: c for j, c in enumerate(dropped) if c}
+            if tags := self.inline_count(i):
+                drops[inline_tags.REASON] = tags
+            out.append(({self.names[j]: c for j, c in enumerate(kept) if c}, drops))
         return out
