@@ -277,10 +277,8 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
     import numpy as np
 
     import junkfilter
-    from junkfilter.decode import smooth
     from junkfilter.fastshape import shape_matrix
     from junkfilter.features import _hashed_block, featurize_texts
-    from junkfilter.model import _trailing_dense, blend, stage2_inputs
     from junkfilter.segment import spans_many
     from junkfilter.verdicts import Verdicts, decide
 
@@ -320,14 +318,9 @@ def stage_breakdown(texts: list[str], model: str, batch_chars: int = 1 << 18) ->
         p1 = m.stage1_proba(rows)
         lap("stage1")
         groups = np.repeat(np.arange(len(b)), sizes)
-        dtype = np.float32 if m.fused() else np.float64
-        inputs = stage2_inputs(p1, groups, _trailing_dense(rows, m.n_dense), dtype)
-        proba = blend(p1, m.stage2_proba(inputs), m.stage1_weight)
+        proba = m.context_proba(p1, rows, groups, jf.config.shortcut)
         lap("stage2")
-        if m.transitions is not None:
-            strength, gamma, mix = m.decode
-            proba = smooth(proba, groups, m.transitions, m.label_prior, strength=strength,
-                           gamma=gamma, mix=mix)  # fmt: skip
+        proba = m.decoded(proba, groups)
         lap("hmm_decode")
         best, keep, why = decide(proba, jf._labels, sizes, jf.config)
         lap("decide")

@@ -24,7 +24,7 @@ REASON = "inline"
 """The drop reason of a removed tag."""
 
 
-def strip(text: str) -> str:
+def remove(text: str) -> str:
     """``text`` without its inline tags."""
     return TAGS.sub("", text) if CUE in text else text
 

@@ -281,13 +281,17 @@ class Stack:
         return self._fused
 
     def predict_proba(self, X, groups=None, *, shortcut: float = 1.0) -> np.ndarray:
-        """Calibrated class probabilities (columns in ``classes`` order).
-
-        With ``shortcut`` below 1, stage 2 is skipped for the rows :func:`sure_rows` finds (its
-        probabilities there are taken to be stage 1's); 1 runs it on every row.
-        """
+        """Calibrated class probabilities (columns in ``classes`` order): stage 1, then
+        :meth:`context_proba`, then :meth:`decoded`."""
         p1 = self.stage1_proba(X)
         groups = np.zeros(p1.shape[0], dtype=np.int64) if groups is None else dense_groups(groups)
+        return self.decoded(self.context_proba(p1, X, groups, shortcut), groups)
+
+    def context_proba(self, p1: np.ndarray, X, groups: np.ndarray, shortcut: float = 1.0):
+        """Stage 2 on the stage-1 probabilities ``p1`` of the rows ``X`` of documents ``groups``
+        (non-decreasing), blended with stage 1. With ``shortcut`` below 1, stage 2 is skipped
+        for the rows :func:`sure_rows` finds (its probabilities there are taken to be stage
+        1's); 1 runs it on every row."""
         dtype = np.float32 if self.fused() else np.float64
         inputs = stage2_inputs(p1, groups, _trailing_dense(X, self.n_dense), dtype)
         sure = sure_rows(p1, groups, shortcut) if shortcut < 1.0 else None
@@ -298,7 +302,10 @@ class Stack:
             unsure = ~sure
             if unsure.any():
                 p2[unsure] = self.stage2_proba(inputs[unsure])
-        proba = blend(p1, p2, self.stage1_weight) if self.stage1_weight else p2
+        return blend(p1, p2, self.stage1_weight) if self.stage1_weight else p2
+
+    def decoded(self, proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """``proba`` smoothed along each document by HMM decoding (as is without transitions)."""
         if self.transitions is None:
             return proba
         strength, gamma, mix = self.decode

@@ -76,7 +76,7 @@ def assemble_spans(text: str, starts, ends, keep, inline: bool = True) -> str:
     nl = text.find("\n", tail_start)
     if nl >= 0:
         out.append("\r\n" if nl > tail_start and text[nl - 1] == "\r" else "\n")
-    return inline_tags.strip("".join(out)) if inline else "".join(out)
+    return inline_tags.remove("".join(out)) if inline else "".join(out)
 
 
 def _separator(text: str, kept_end: int, gap_start: int, start: int) -> str:

@@ -14,23 +14,23 @@ from junkfilter.verdicts import Verdicts, assemble_spans
 SENTENCE = "Rivals Verizon (News - Alert) Wireless and AT&T (News - Alert), said the report."
 
 
-def test_strip_spans_and_count():
-    assert inline.strip(SENTENCE) == "Rivals Verizon Wireless and AT&T, said the report."
+def test_remove_spans_and_count():
+    assert inline.remove(SENTENCE) == "Rivals Verizon Wireless and AT&T, said the report."
     assert [SENTENCE[s:e] for s, e in inline.spans(SENTENCE)] == [" (News - Alert)"] * 2
     assert inline.count(SENTENCE) == 2
-    assert inline.strip("Xohm (Quote - Alert)-branded") == "Xohm-branded"
+    assert inline.remove("Xohm (Quote - Alert)-branded") == "Xohm-branded"
 
 
 @pytest.mark.parametrize("text", ["An alert (News) was sent.", "Red Alert) ahead", "(News Alert)"])
 def test_other_parentheses_stay(text):
-    assert inline.strip(text) == text and inline.count(text) == 0
+    assert inline.remove(text) == text and inline.count(text) == 0
 
 
 def test_assembly_removes_tags_only_from_kept_spans():
     text = "Menu (News - Alert)\n\n" + SENTENCE + "\n"
     starts, ends = np.array([0, 21]), np.array([19, 21 + len(SENTENCE)])
     keep = np.array([False, True])
-    assert assemble_spans(text, starts, ends, keep) == inline.strip(SENTENCE) + "\n"
+    assert assemble_spans(text, starts, ends, keep) == inline.remove(SENTENCE) + "\n"
     assert assemble_spans(text, starts, ends, keep, inline=False) == SENTENCE + "\n"
     names = ("boilerplate", "content")
     v = Verdicts([text], np.array([0, 2]), starts, ends, np.array([0, 1]), keep, np.array([0, 1]),
