@@ -224,6 +224,7 @@ def classified(
         return
     ctx = start_context()
     pool = ctx.Pool(jobs - 1, initializer=_init_worker, initargs=(jf, want_rejected, True))
+    _widen_pipes(pool)
     pending: deque = deque()
     try:
         for batch in chain(head, groups):
@@ -242,6 +243,26 @@ def classified(
     finally:
         pool.terminate()
         pool.join()
+
+
+PIPE_BYTES = 1 << 20
+"""Capacity asked for the pool's pipes (Linux's default is 64 KB; 1 MB is its usual ceiling)."""
+
+
+def _widen_pipes(pool) -> None:
+    """Let a whole batch (about 300 KB going out, 200 KB of results coming back) sit in the
+    pool's pipes. With 64 KB pipes a worker that finished a batch waited for the rest of the next
+    one to be written by a thread of the busy main process, and for its own results to be read
+    back: 3 ms a batch, 7 % of a worker's time; with 1 MB pipes half of that (``-j 2`` about
+    2.5 % faster). A best effort: platforms or pool internals without it keep their pipes."""
+    try:
+        import fcntl
+
+        for queue in (pool._inqueue, pool._outqueue):
+            for conn in (queue._reader, queue._writer):
+                fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # pragma: no cover - not Linux, or capped
+        pass
 
 
 def default_jobs() -> int:

@@ -1,5 +1,7 @@
 """Parallel runs give the results of a serial run, in input order, from both kinds of process."""
 
+import pytest
+
 from junkfilter import runner
 from junkfilter.inputs import Item, Skip
 from tests.conftest import training_texts
@@ -36,3 +38,30 @@ def test_two_and_three_processes_equal_one(small_filter, monkeypatch):
         assert [b[0].doc for b, _ in pairs] == [b[0].doc for b in batches]
         assert _cleaned(pairs) == serial
         assert 0 < len(inline) < len(batches)  # the main process took some, the workers the rest
+
+
+def test_pool_pipes_hold_a_whole_batch():
+    """The pool's pipes are widened to PIPE_BYTES where the platform allows it (Linux)."""
+    import multiprocessing as mp
+
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("no F_GETPIPE_SZ on this platform")
+    pool = mp.get_context("spawn").Pool(1)
+    try:
+        runner._widen_pipes(pool)
+        sizes = {fcntl.fcntl(c.fileno(), fcntl.F_GETPIPE_SZ)
+                 for q in (pool._inqueue, pool._outqueue) for c in (q._reader, q._writer)}
+    finally:
+        pool.terminate()
+        pool.join()
+    assert sizes == {runner.PIPE_BYTES}
+
+
+def test_workers_receive_lean_items():
+    """A worker gets each item's name, text and offset only; skips become None."""
+    item = Item("a.jsonl:3", "Some text.", record={"text": "Some text.", "id": 3}, offset=5)
+    lean = runner._lean([item, Skip("a.jsonl", "bad line")])
+    assert lean[1] is None
+    got = (lean[0].doc, lean[0].text, lean[0].offset, lean[0].record)
+    assert got == ("a.jsonl:3", "Some text.", 5, None)
