@@ -176,7 +176,7 @@ def _run_batch(batch: list[Item | Skip | None]) -> list[Result | None]:
 def _lean(batch: list[Item | Skip]) -> list[Item | None]:
     """What a worker needs of a batch: each item's name, text and offset, ``None`` for a skip.
     The JSON record (which holds the text a second time) and a skipped line's bytes stay in this
-    process, which keeps the batch to write the results (a third less to pickle and send)."""
+    process, which keeps the batch to write the results (half as much to pickle and send)."""
     return [Item(e.doc, e.text, offset=e.offset) if isinstance(e, Item) else None for e in batch]
 
 
