@@ -85,10 +85,10 @@ def stopwords() -> frozenset[str]:
             "junkfilter needs the stopwordsiso package for its stopword features "
             "(pip install stopwordsiso); without them the model's verdicts would be wrong"
         )
+    import orjson
+
     for folder in spec.submodule_search_locations or ():
         try:
-            import orjson
-
             with open(f"{folder}/stopwords-iso.json", "rb") as fh:
                 table = orjson.loads(fh.read())
             return frozenset(w for lang in STOPWORD_LANGUAGES for w in table.get(lang, ()))

@@ -128,13 +128,15 @@ class Verdicts:
                               self.keep[lo:hi], self.inline)  # fmt: skip
 
     def inline_count(self, i: int) -> int:
-        """The inline tags removed from document ``i``'s kept text."""
-        if not self.inline or inline_tags.CUE not in self.texts[i]:
+        """The inline tags removed from document ``i``'s kept text (a tag holds no line break or
+        column gap, so it lies inside one kept span)."""
+        text = self.texts[i]
+        if not self.inline or inline_tags.CUE not in text:
             return 0
         lo, hi = self.bounds[i], self.bounds[i + 1]
-        raw = assemble_spans(self.texts[i], self.starts[lo:hi], self.ends[lo:hi],
-                             self.keep[lo:hi], inline=False)  # fmt: skip
-        return inline_tags.count(raw)
+        kept = np.flatnonzero(self.keep[lo:hi]) + lo
+        spans = zip(self.starts[kept].tolist(), self.ends[kept].tolist(), strict=True)
+        return sum(inline_tags.count(text[s:e]) for s, e in spans)
 
     def counts(self) -> list[tuple[dict[str, int], dict[str, int]]]:
         """Per document: kept paragraphs by label and drops by reason (paragraphs by label, and
