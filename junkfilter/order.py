@@ -9,9 +9,15 @@ decoding) sees the article as one run instead of prose alternating with navigati
 Only the order in which paragraphs are *classified* changes. Spans, output and every reported
 index stay in text order.
 
-A **region** is a run of lines from the first to the last line cut by a column gap, where
-consecutive cut lines are at most :data:`REACH` lines apart. Inside a region, a piece's column
-is the number of column starts (offsets within their line of pieces that follow a gap, those
+When a cell's lines share no line with the cell beside it, inscriptis puts them on lines of
+their own, indented to the cell's column: an article at a 39-character indent takes turns with
+menu items at 2. A line indented more than :data:`junkfilter.segment.INDENT_JUMP` characters
+past the line before it is therefore *cut* too, at its start (nested lists and comment replies
+step by 2 to 4 characters and are not).
+
+A **region** is a run of lines from the first to the last cut line, where consecutive cut lines
+are at most :data:`REACH` lines apart. Inside a region, a piece's column is the number of column
+starts (offsets within their line of pieces that follow a gap or an indentation jump, those
 within :data:`MERGE` characters of each other counted once) at or left of its own offset; the
 region's pieces are read column by column, each column top to bottom. Pieces outside regions
 keep their place.
@@ -24,7 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from junkfilter.segment import line_breaks
+from junkfilter.segment import INDENT_JUMP, line_breaks
 
 REACH = 8
 """Cut lines at most this many lines apart belong to one region."""
@@ -66,13 +72,28 @@ def _column_starts(offsets: set[int]) -> list[int]:
     return [b for a, b in zip([-MERGE - 1, *ordered], ordered, strict=False) if b - a > MERGE]
 
 
+def _column_starts_at(lines: list[int], offsets: list[int]) -> list[bool]:
+    """Per piece: does it start a column (it follows a column gap on its line, or it opens a line
+    indented more than INDENT_JUMP past the line before)?"""
+    starts = [False] * len(lines)
+    for i in range(1, len(lines)):
+        if lines[i] == lines[i - 1]:
+            starts[i] = True
+        else:
+            j = i - 1
+            while j > 0 and lines[j - 1] == lines[j]:
+                j -= 1  # the first piece of the line before
+            starts[i] = offsets[i] - offsets[j] > INDENT_JUMP
+    return starts
+
+
 def reading_order(text: str, starts: Sequence[int]) -> list[int] | None:
     """Paragraph indices in reading order, or ``None`` when that is the text order.
 
     ``starts`` are the paragraphs' start offsets in ``text``, in order (as
     :func:`junkfilter.segment.span_iter` gives them)."""
     lines, offsets = _lines_and_offsets(text, starts)
-    follows_gap = [i > 0 and lines[i] == lines[i - 1] for i in range(len(lines))]
+    follows_gap = _column_starts_at(lines, offsets)
     cut = sorted({lines[i] for i, f in enumerate(follows_gap) if f})
     if not cut:
         return None

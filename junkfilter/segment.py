@@ -46,6 +46,10 @@ _MAX_FRONT_MATTER_LINES = 200
 COLUMN_GAP = 3
 """Whitespace runs this long inside a line (or holding a tab) separate paragraphs; two spaces do
 not (prose puts two after a full stop)."""
+INDENT_JUMP = 16
+"""A line indented more than this many characters past the line before it starts a column of its
+own (inscriptis puts a table cell's lines on lines of their own when they do not share one with
+the cell beside it, indented to the cell's column; nested lists and replies step by 2 to 4)."""
 COLUMN_MAX = 8
 """A line with this many column gaps or more is a row of data (a TSV line, a wide table), not a
 page layout, and stays whole: this also bounds the paragraphs one line can make."""
@@ -268,10 +272,11 @@ def gaps(text: str, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     return out
 
 
-def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _line_spans(joined: str) -> tuple[np.ndarray, ...]:
     """Start and end of every line's content in ``joined`` (leading and trailing whitespace
     stripped), whether a blank line (two line breaks, ``\r\n`` counting once) comes before it,
-    and whether a column gap (:data:`COLUMN_GAP`) splits it.
+    whether a column gap (:data:`COLUMN_GAP`) splits it and whether it is indented more than
+    :data:`INDENT_JUMP` characters.
 
     Only the line breaks are located in numpy; the few lines with whitespace at an end are
     stripped one by one.
@@ -282,6 +287,7 @@ def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     starts, ends = np.r_[0, nl + 1], np.r_[nl, size]
     filled = ends > starts
     starts, ends = starts[filled], ends[filled]
+    raw = starts.copy()
     loose = _whitespace(np.take(cp, starts)) | _whitespace(np.take(cp, ends - 1))
     for i in np.flatnonzero(loose).tolist():
         s, e = int(starts[i]), int(ends[i])
@@ -290,14 +296,15 @@ def _line_spans(joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
         starts[i] = s + len(line) - len(body)
         ends[i] = starts[i] + len(body.rstrip())
     filled = ends > starts
-    starts, ends = starts[filled], ends[filled]
+    starts, ends, raw = starts[filled], ends[filled], raw[filled]
     if not len(starts):
-        return starts, ends, np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+        return starts, ends, *(np.zeros(0, dtype=bool),) * 3
+    deep = starts - raw > INDENT_JUMP  # may open an indentation jump (order.py decides)
     after = np.take(cp, np.minimum(nl + 1, size - 1))
     crlf = nl[(np.take(cp, nl) == 13) & (after == 10) & (nl + 1 < size)]
     gap = np.searchsorted(nl, starts[1:]) - np.searchsorted(nl, ends[:-1])
     gap -= np.searchsorted(crlf, starts[1:]) - np.searchsorted(crlf, ends[:-1])
-    return starts, ends, np.r_[True, gap >= 2], _column_lines(cp, starts, ends)
+    return starts, ends, np.r_[True, gap >= 2], _column_lines(cp, starts, ends), deep
 
 
 _WS = np.array([chr(c).isspace() for c in range(0x3002)], dtype=bool)
@@ -343,8 +350,8 @@ def _maybe_wrapped(starts: np.ndarray, ends: np.ndarray, new_block: np.ndarray) 
 
 def spans_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`span_iter` of many texts at once: the paragraphs' starts and ends (offsets into
-    their own text), each text's number of paragraphs, and whether a column gap cuts one of its
-    lines (see :mod:`junkfilter.order`).
+    their own text), each text's number of paragraphs, and whether it may hold side-by-side
+    columns (a column gap, or a line indented past INDENT_JUMP: see :mod:`junkfilter.order`).
 
     The texts are joined with a blank line, which always separates blocks, and scanned with
     numpy (:func:`_line_spans`); a text that opens with front matter, holds a block that may
@@ -352,11 +359,12 @@ def spans_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     n = len(texts)
     offsets = np.r_[0, np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n) + 2)]
-    starts, ends, new_block, columns = _line_spans("\n\n".join(texts))
+    starts, ends, new_block, columns, deep = _line_spans("\n\n".join(texts))
     doc = np.searchsorted(offsets, starts, side="right") - 1
     has_columns = np.zeros(n, dtype=bool)
     has_columns[doc[columns]] = True
     special = has_columns.copy()
+    has_columns[doc[deep]] = True  # same spans; only the reading order looks at indented lines
     special[doc[_maybe_wrapped(starts, ends, new_block)]] = True
     special |= np.array([t[:1] in "-\ufeff \t" and _front_matter_end(t) > 0 for t in texts],
                         dtype=bool)  # fmt: skip

@@ -1,6 +1,7 @@
 """Reading order: pieces of side-by-side columns are read column by column."""
 
 import numpy as np
+import pytest
 
 from junkfilter.order import REACH, order_many, reading_order
 from junkfilter.segment import segment, spans_many
@@ -62,15 +63,59 @@ def test_order_many_matches_reading_order():
     assert order_many(texts[1:3], starts, sizes, columns) is None
 
 
-def test_raw_columns_score_as_their_reading_order_document(small_filter):
+@pytest.mark.parametrize("page", ["PAGE", "STAGGERED"])
+def test_raw_columns_score_as_their_reading_order_document(small_filter, page):
     """The filter scores a column page as the corpus stores it: pieces in reading order, one
     per block (what training saw)."""
-    paras = segment(PAGE)
-    order = reading_order(PAGE, [p.start for p in paras])
+    page = globals()[page]
+    paras = segment(page)
+    order = reading_order(page, [p.start for p in paras])
     stored = "\n\n".join(paras[i].text for i in order)
-    raw = small_filter.classify_many([PAGE], probabilities=True)[0]
+    raw = small_filter.classify_many([page], probabilities=True)[0]
     flat = small_filter.classify_many([stored], probabilities=True)[0]
     assert [p.index for p in raw] == list(range(len(raw)))  # reported in text order
     for k, i in enumerate(order):
         assert raw[i].text == flat[k].text
         assert raw[i].probabilities == flat[k].probabilities
+
+
+STAGGERED = "\n".join(
+    [
+        "  Site title",
+        "  Property",
+        "                                       First article paragraph.",
+        "  Careers",
+        "                                       Second article paragraph.",
+        "                                       Third article paragraph.",
+        "  Motoring",
+        "  Footer",
+    ]
+)
+"""A table row as inscriptis renders it when the cells share no line: the article cell's lines
+are indented to its column (39), the menu cell's sit at 2."""
+
+
+def test_indentation_jump_starts_a_column():
+    # the region spans the cut lines (the two jumps): "Careers" is read before the article,
+    # which is then one run; lines after the region keep their place
+    assert texts_in_order(STAGGERED) == [
+        "Site title", "Property", "Careers",
+        "First article paragraph.", "Second article paragraph.", "Third article paragraph.",
+        "Motoring", "Footer",
+    ]  # fmt: skip
+
+
+def test_nested_replies_are_no_columns():
+    # comment replies indented 2 to 4 characters deeper at each level keep their order
+    lines = [" " * (2 + 4 * depth) + f"Reply at depth {depth}." for depth in range(8)]
+    text = "\n".join(lines + lines[::-1])
+    assert reading_order(text, [p.start for p in segment(text)]) is None
+
+
+def test_deep_indentation_marks_the_document_for_reading_order():
+    texts = [STAGGERED, "plain\ntext", "  a nested\n      list item"]
+    starts, _, sizes, columns = spans_many(texts)
+    assert columns.tolist() == [True, False, False]
+    perm = order_many(texts, starts, sizes, columns)
+    first = reading_order(STAGGERED, starts[: sizes[0]].tolist())
+    assert perm[: sizes[0]].tolist() == first
