@@ -81,8 +81,8 @@ def _agreeing(pooled: list, flags: list) -> dict:
     """Shingle F1 over the pages whose gold agrees with the taxonomy (``flags`` None)."""
     ps = [p for p, f in zip(pooled[0], flags, strict=True) if f is None]
     rs = [r for r, f in zip(pooled[1], flags, strict=True) if f is None]
-    p, r = sum(ps) / len(ps), sum(rs) / len(rs)
-    return {"pages": len(ps), "f1": round(2 * p * r / (p + r), 4),
+    p, r = sum(ps) / max(len(ps), 1), sum(rs) / max(len(rs), 1)
+    return {"pages": len(ps), "f1": round(2 * p * r / (p + r or 1), 4),
             "left_out": {k: flags.count(k) for k in set(flags) - {None}}}  # fmt: skip
 
 

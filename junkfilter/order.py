@@ -93,8 +93,8 @@ def reading_order(text: str, starts: Sequence[int]) -> list[int] | None:
     ``starts`` are the paragraphs' start offsets in ``text``, in order (as
     :func:`junkfilter.segment.span_iter` gives them)."""
     lines, offsets = _lines_and_offsets(text, starts)
-    follows_gap = _column_starts_at(lines, offsets)
-    cut = sorted({lines[i] for i, f in enumerate(follows_gap) if f})
+    column_start = _column_starts_at(lines, offsets)
+    cut = sorted({lines[i] for i, f in enumerate(column_start) if f})
     if not cut:
         return None
     order: list[int] = []
@@ -106,7 +106,7 @@ def reading_order(text: str, starts: Sequence[int]) -> list[int] | None:
         j = i
         while j < n and lines[j] <= last:
             j += 1
-        bounds = _column_starts({offsets[k] for k in range(i, j) if follows_gap[k]})
+        bounds = _column_starts({offsets[k] for k in range(i, j) if column_start[k]})
         column = {k: bisect_right(bounds, offsets[k]) for k in range(i, j)}
         order += sorted(range(i, j), key=column.__getitem__)
         i = j

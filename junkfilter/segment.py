@@ -47,9 +47,8 @@ COLUMN_GAP = 3
 """Whitespace runs this long inside a line (or holding a tab) separate paragraphs; two spaces do
 not (prose puts two after a full stop)."""
 INDENT_JUMP = 16
-"""A line indented more than this many characters past the line before it starts a column of its
-own (inscriptis puts a table cell's lines on lines of their own when they do not share one with
-the cell beside it, indented to the cell's column; nested lists and replies step by 2 to 4)."""
+"""A line indented more than this many characters past the line before starts a column (see
+:mod:`junkfilter.order`; nested lists and replies step by 2 to 4)."""
 COLUMN_MAX = 8
 """A line with this many column gaps or more is a row of data (a TSV line, a wide table), not a
 page layout, and stays whole: this also bounds the paragraphs one line can make."""
