@@ -77,13 +77,19 @@ def disputed(doc: Document) -> str | None:
     return "gold holds a comment thread" if lines >= THREAD_LINES else None
 
 
+def _pooled(ps: list[float], rs: list[float]) -> dict:
+    """Per-page precisions and recalls averaged; F1 of the two means."""
+    p, r = sum(ps) / max(len(ps), 1), sum(rs) / max(len(rs), 1)
+    return {"pages": len(ps), "precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r or 1), 4)}  # fmt: skip
+
+
 def _agreeing(pooled: list, flags: list) -> dict:
     """Shingle F1 over the pages whose gold agrees with the taxonomy (``flags`` None)."""
     ps = [p for p, f in zip(pooled[0], flags, strict=True) if f is None]
     rs = [r for r, f in zip(pooled[1], flags, strict=True) if f is None]
-    p, r = sum(ps) / max(len(ps), 1), sum(rs) / max(len(rs), 1)
-    return {"pages": len(ps), "f1": round(2 * p * r / (p + r or 1), 4),
-            "left_out": {k: flags.count(k) for k in set(flags) - {None}}}  # fmt: skip
+    left_out = {k: flags.count(k) for k in set(flags) - {None}}
+    return {"pages": len(ps), "f1": _pooled(ps, rs)["f1"], "left_out": left_out}
 
 
 def score(jf, files: list[Path], flatten: bool = False) -> dict:
@@ -105,9 +111,7 @@ def score(jf, files: list[Path], flatten: bool = False) -> dict:
         comment_docs += [] if flatten else [d for d in docs if "comment" in d.labels]
     overall = {}
     for m, (ps, rs) in pooled.items():
-        p, r = sum(ps) / len(ps), sum(rs) / len(rs)
-        overall[m] = {"pages": len(ps), "precision": round(p, 4), "recall": round(r, 4),
-                      "f1": round(2 * p * r / (p + r), 4)}  # fmt: skip
+        overall[m] = _pooled(ps, rs)
     classes = {}
     if comment_docs:
         comments = evaluate_documents(comment_docs, jf.classify_many, jf.config.keep)

@@ -76,14 +76,13 @@ def _column_starts_at(lines: list[int], offsets: list[int]) -> list[bool]:
     """Per piece: does it start a column (it follows a column gap on its line, or it opens a line
     indented more than INDENT_JUMP past the line before)?"""
     starts = [False] * len(lines)
+    first = offsets[0] if offsets else 0  # offset of the first piece of the current line
     for i in range(1, len(lines)):
         if lines[i] == lines[i - 1]:
             starts[i] = True
         else:
-            j = i - 1
-            while j > 0 and lines[j - 1] == lines[j]:
-                j -= 1  # the first piece of the line before
-            starts[i] = offsets[i] - offsets[j] > INDENT_JUMP
+            starts[i] = offsets[i] - first > INDENT_JUMP
+            first = offsets[i]
     return starts
 
 
