@@ -13,7 +13,11 @@ text). The table is printed, written to
 ``benchmarks/out/quality.json`` and, with ``--readme``, into README.md between the markers
 ``<!-- quality:start -->`` and ``<!-- quality:end -->``.
 
-    python benchmarks/quality.py [--corpus build/corpus] [--model PATH] [--readme]
+Each F1 comes with a 95 % bootstrap interval over the pages; ``--against MODEL`` scores a second
+model on the same pages and prints the difference with a paired-bootstrap interval (retrains of
+one recipe differ by up to 0.003, so a difference is read against its interval).
+
+    python benchmarks/quality.py [--corpus build/corpus] [--model PATH] [--against PATH] [--readme]
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import re
 import time
 from collections import defaultdict
 from pathlib import Path
+
+import numpy as np
 
 import junkfilter
 from junkfilter.documents import Document, read_documents
@@ -77,11 +83,46 @@ def disputed(doc: Document) -> str | None:
     return "gold holds a comment thread" if lines >= THREAD_LINES else None
 
 
+BOOTSTRAP = 2000
+"""Resamples of the pages behind the 95 % interval of the pooled F1."""
+
+
+def _interval(ps: list[float], rs: list[float], reps: int = BOOTSTRAP) -> list[float]:
+    """A 95 % percentile-bootstrap interval of the pooled F1: the pages drawn with replacement
+    (a page's precision and recall together), fixed seed so that reruns print the same."""
+    if not ps:
+        return [0.0, 0.0]
+    rng = np.random.default_rng(0)
+    pick = rng.integers(0, len(ps), size=(reps, len(ps)))
+    p, r = np.asarray(ps)[pick].mean(axis=1), np.asarray(rs)[pick].mean(axis=1)
+    f1 = 2 * p * r / np.maximum(p + r, 1e-12)
+    return [round(float(x), 4) for x in np.percentile(f1, [2.5, 97.5])]
+
+
+def paired_difference(a: tuple[list, list], b: tuple[list, list],
+                      reps: int = BOOTSTRAP) -> dict:
+    """Pooled F1 of model ``a`` minus model ``b`` on the same pages (per-page precision and
+    recall lists of each), with a 95 % paired-bootstrap interval: both models' pages are drawn
+    together, so the interval measures the difference, not the spread of the pages."""
+    pa, ra, pb, rb = (np.asarray(x, dtype=np.float64) for x in (*a, *b))
+    if not len(pa) or len(pa) != len(pb):
+        raise ValueError("paired_difference needs the same non-empty pages for both models")
+    idx = np.random.default_rng(0).integers(0, len(pa), size=(reps, len(pa)))
+
+    def f1(p, r):
+        p, r = p[idx].mean(axis=1), r[idx].mean(axis=1)
+        return 2 * p * r / np.maximum(p + r, 1e-12)
+
+    diff = _pooled(pa.tolist(), ra.tolist())["f1"] - _pooled(pb.tolist(), rb.tolist())["f1"]
+    lo, hi = np.percentile(f1(pa, ra) - f1(pb, rb), [2.5, 97.5])
+    return {"f1_difference": round(diff, 4), "ci95": [round(float(lo), 4), round(float(hi), 4)]}
+
+
 def _pooled(ps: list[float], rs: list[float]) -> dict:
-    """Per-page precisions and recalls averaged; F1 of the two means."""
+    """Per-page precisions and recalls averaged; F1 of the two means, with its interval."""
     p, r = sum(ps) / max(len(ps), 1), sum(rs) / max(len(rs), 1)
     return {"pages": len(ps), "precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r or 1), 4)}  # fmt: skip
+            "f1": round(2 * p * r / (p + r or 1), 4), "ci95": _interval(ps, rs)}  # fmt: skip
 
 
 def _agreeing(pooled: list, flags: list) -> dict:
@@ -118,21 +159,24 @@ def score(jf, files: list[Path], flatten: bool = False) -> dict:
         classes = comments["classes"].as_dict()["per_class"]
     return {"overall": overall, "per_source": per_source,
             "comment_pages": {"pages": len(comment_docs), "per_class": classes},
-            "gold_agrees": _agreeing(pooled["junkfilter"], flags)}  # fmt: skip
+            "gold_agrees": _agreeing(pooled["junkfilter"], flags),
+            "_pages": pooled["junkfilter"]}  # fmt: skip
 
 
 def table(results: dict, trained_on: list[str]) -> str:
-    lines = ["| renderer | pages | junkfilter F1 (P / R) | keep-all F1 | C4-style F1 | "
-             "comment F1 (comment pages) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| renderer | pages | junkfilter F1 (P / R) | 95 % interval | keep-all F1 | "
+             "C4-style F1 | comment F1 (comment pages) |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
     for renderer, res in results.items():
         o = res["overall"]
         held = "" if renderer in trained_on else " (held out)"
         comment = res["comment_pages"]["per_class"].get("comment")
         cf1 = f"{comment['f1']:.3f}" if comment else "–"
+        lo, hi = o["junkfilter"]["ci95"]
         lines.append(
             f"| {renderer}{held} | {o['junkfilter']['pages']} | {o['junkfilter']['f1']:.3f} "
             f"({o['junkfilter']['precision']:.3f} / {o['junkfilter']['recall']:.3f}) | "
-            f"{o['keep-all']['f1']:.3f} | {o['c4-lines']['f1']:.3f} | {cf1} |"
+            f"{lo:.3f}–{hi:.3f} | {o['keep-all']['f1']:.3f} | {o['c4-lines']['f1']:.3f} | {cf1} |"
         )
     lines += ["", "| renderer | source | pages | junkfilter | keep-all | C4-style |",
               "|---|---|---|---|---|---|"]  # fmt: skip
@@ -153,11 +197,24 @@ def write_readme(text: str) -> None:
     readme.write_text(new)
 
 
+def _print_against(other, files: dict[str, list[Path]], results: dict) -> None:
+    """The paired F1 difference between the model scored in ``results`` and ``other``."""
+    for renderer, paths in files.items():
+        theirs = score(other, paths)
+        d = paired_difference(results[renderer]["_pages"], theirs["_pages"])
+        lo, hi = d["ci95"]
+        print(f"{renderer}: F1 {results[renderer]['overall']['junkfilter']['f1']:.4f} against "
+              f"{theirs['overall']['junkfilter']['f1']:.4f}: {d['f1_difference']:+.4f} "
+              f"(95 % paired interval {lo:+.4f} to {hi:+.4f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "corpus")
     ap.add_argument("--model", default=None)
     ap.add_argument("--readme", action="store_true", help="write the table into README.md")
+    ap.add_argument("--against", default=None, metavar="MODEL",
+                    help="also score MODEL and print the paired difference of F1 per renderer")
     args = ap.parse_args()
     jf = junkfilter.load(args.model)
     files = corpus_files(args.corpus)
@@ -174,7 +231,11 @@ def main() -> None:
         agree = res["gold_agrees"]
         print(f"{renderer}: F1 {agree['f1']:.3f} on the {agree['pages']} pages whose gold agrees "
               f"with the taxonomy (left out: {agree['left_out']})")
+    if args.against:
+        _print_against(junkfilter.load(args.against), files, results)
     print(f"\n({time.perf_counter() - t0:.0f} s)")
+    for res in results.values():
+        res.pop("_pages")
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "quality.json").write_text(json.dumps(results, indent=2) + "\n")
