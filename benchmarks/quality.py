@@ -87,35 +87,40 @@ BOOTSTRAP = 2000
 """Resamples of the pages behind the 95 % interval of the pooled F1."""
 
 
+def _f1(p, r):
+    return 2 * p * r / np.maximum(p + r, 1e-12)
+
+
+def _draws(n: int, reps: int) -> np.ndarray:
+    """``reps`` resamples of ``n`` pages (row = page indices), fixed seed: reruns print the same."""
+    return np.random.default_rng(0).integers(0, n, size=(reps, n))
+
+
+def _resampled(ps, rs, draws: np.ndarray) -> np.ndarray:
+    """The pooled F1 of each resample (a page's precision and recall are drawn together)."""
+    return _f1(np.asarray(ps)[draws].mean(axis=1), np.asarray(rs)[draws].mean(axis=1))
+
+
+def _percentiles(values: np.ndarray) -> list[float]:
+    return [round(float(x), 4) for x in np.percentile(values, [2.5, 97.5])]
+
+
 def _interval(ps: list[float], rs: list[float], reps: int = BOOTSTRAP) -> list[float]:
-    """A 95 % percentile-bootstrap interval of the pooled F1: the pages drawn with replacement
-    (a page's precision and recall together), fixed seed so that reruns print the same."""
-    if not ps:
-        return [0.0, 0.0]
-    rng = np.random.default_rng(0)
-    pick = rng.integers(0, len(ps), size=(reps, len(ps)))
-    p, r = np.asarray(ps)[pick].mean(axis=1), np.asarray(rs)[pick].mean(axis=1)
-    f1 = 2 * p * r / np.maximum(p + r, 1e-12)
-    return [round(float(x), 4) for x in np.percentile(f1, [2.5, 97.5])]
+    """A 95 % percentile-bootstrap interval of the pooled F1, the pages drawn with replacement."""
+    return _percentiles(_resampled(ps, rs, _draws(len(ps), reps))) if ps else [0.0, 0.0]
 
 
 def paired_difference(a: tuple[list, list], b: tuple[list, list],
-                      reps: int = BOOTSTRAP) -> dict:
+                      reps: int = BOOTSTRAP) -> dict:  # fmt: skip
     """Pooled F1 of model ``a`` minus model ``b`` on the same pages (per-page precision and
     recall lists of each), with a 95 % paired-bootstrap interval: both models' pages are drawn
     together, so the interval measures the difference, not the spread of the pages."""
-    pa, ra, pb, rb = (np.asarray(x, dtype=np.float64) for x in (*a, *b))
-    if not len(pa) or len(pa) != len(pb):
+    if not len(a[0]) or len(a[0]) != len(b[0]):
         raise ValueError("paired_difference needs the same non-empty pages for both models")
-    idx = np.random.default_rng(0).integers(0, len(pa), size=(reps, len(pa)))
-
-    def f1(p, r):
-        p, r = p[idx].mean(axis=1), r[idx].mean(axis=1)
-        return 2 * p * r / np.maximum(p + r, 1e-12)
-
-    diff = _pooled(pa.tolist(), ra.tolist())["f1"] - _pooled(pb.tolist(), rb.tolist())["f1"]
-    lo, hi = np.percentile(f1(pa, ra) - f1(pb, rb), [2.5, 97.5])
-    return {"f1_difference": round(diff, 4), "ci95": [round(float(lo), 4), round(float(hi), 4)]}
+    draws = _draws(len(a[0]), reps)
+    diff = float(_f1(np.mean(a[0]), np.mean(a[1])) - _f1(np.mean(b[0]), np.mean(b[1])))
+    return {"f1_difference": round(diff, 4),
+            "ci95": _percentiles(_resampled(*a, draws) - _resampled(*b, draws))}  # fmt: skip
 
 
 def _pooled(ps: list[float], rs: list[float]) -> dict:
