@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from junkfilter.cli import app
@@ -113,7 +114,24 @@ def test_shipped_model_keeps_comments_drops_spam(default_filter):
 
 
 ABOUT_PRIVACY = {f"case-legal-{i}" for i in range(10, 15)}
-"""The case file's articles whose subject is privacy, consent, terms or liability."""
+"""The legal case file's articles whose subject is privacy, consent, terms or liability."""
+
+
+def _kept_shares(jf, name: str, whole: set[str] = frozenset()) -> dict[str, float]:
+    """Share of characters kept per kind (article = content and title) over a case file; the
+    content of the documents in ``whole`` must be kept paragraph by paragraph."""
+    kept: dict[str, list[int]] = {"article": [0, 0], "boilerplate": [0, 0]}
+    for doc in read_documents([CASES / name]):
+        paras = jf.classify(doc.text)
+        assert [p.text for p in paras] == doc.texts
+        for p, lab in zip(paras, doc.labels, strict=True):
+            kind = "article" if lab in ("content", "title") else str(lab)
+            if kind in kept:
+                kept[kind][0] += len(p.text) * p.keep
+                kept[kind][1] += len(p.text)
+            if lab == "content" and doc.id in whole:
+                assert p.keep, (doc.id, p.text[:60])
+    return {kind: k / n for kind, (k, n) in kept.items()}
 
 
 def test_shipped_model_on_legal_notices(default_filter):
@@ -121,19 +139,20 @@ def test_shipped_model_on_legal_notices(default_filter):
     training data, never trained on): the article stays, most of the legal text goes, and
     articles *about* privacy are kept whole. The model before training_data/legal-0[1-3] kept
     71 % of these pages' boilerplate characters."""
-    kept = {"article": [0, 0], "boilerplate": [0, 0]}
-    for doc in read_documents([CASES / "legal_notices.jsonl"]):
-        paras = default_filter.classify(doc.text)
-        assert [p.text for p in paras] == doc.texts
-        for p, lab in zip(paras, doc.labels, strict=True):
-            kind = "article" if lab in ("content", "title") else str(lab)
-            if kind in kept:
-                kept[kind][0] += len(p.text) * p.keep
-                kept[kind][1] += len(p.text)
-            if lab == "content" and doc.id in ABOUT_PRIVACY:
-                assert p.keep, (doc.id, p.text[:60])
-    assert kept["article"][0] / kept["article"][1] >= 0.97, kept
-    assert kept["boilerplate"][0] / kept["boilerplate"][1] <= 0.40, kept
+    shares = _kept_shares(default_filter, "legal_notices.jsonl", ABOUT_PRIVACY)
+    assert shares["article"] >= 0.97 and shares["boilerplate"] <= 0.40, shares
+
+
+def test_shipped_model_keeps_the_article_around_inserts(default_filter):
+    """Newsletter boxes, paywall meters, "Read more:" lines and ads between article paragraphs
+    (12 documents written apart from the training data): the article goes on after them."""
+    assert _kept_shares(default_filter, "mid_article_inserts.jsonl")["article"] >= 0.95
+
+
+@pytest.mark.xfail(strict=True, reason="known weakness: the shipped model keeps 44 % of the "
+                   "characters of furniture inserted between article paragraphs")  # fmt: skip
+def test_shipped_model_drops_mid_article_inserts(default_filter):
+    assert _kept_shares(default_filter, "mid_article_inserts.jsonl")["boilerplate"] <= 0.2
 
 
 def test_shipped_model_on_column_page():
