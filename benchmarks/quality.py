@@ -127,7 +127,7 @@ def _pooled(ps: list[float], rs: list[float]) -> dict:
     """Per-page precisions and recalls averaged; F1 of the two means, with its interval."""
     p, r = sum(ps) / max(len(ps), 1), sum(rs) / max(len(rs), 1)
     return {"pages": len(ps), "precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(2 * p * r / (p + r or 1), 4), "ci95": _interval(ps, rs)}  # fmt: skip
+            "f1": round(float(_f1(p, r)), 4), "ci95": _interval(ps, rs)}  # fmt: skip
 
 
 def _agreeing(pooled: list, flags: list) -> dict:
@@ -135,7 +135,8 @@ def _agreeing(pooled: list, flags: list) -> dict:
     ps = [p for p, f in zip(pooled[0], flags, strict=True) if f is None]
     rs = [r for r, f in zip(pooled[1], flags, strict=True) if f is None]
     left_out = {k: flags.count(k) for k in set(flags) - {None}}
-    return {"pages": len(ps), "f1": _pooled(ps, rs)["f1"], "left_out": left_out}
+    f1 = float(_f1(np.mean(ps), np.mean(rs))) if ps else 0.0  # no interval: it is not printed
+    return {"pages": len(ps), "f1": round(f1, 4), "left_out": left_out}
 
 
 def score(jf, files: list[Path], flatten: bool = False) -> dict:
