@@ -146,7 +146,7 @@ PIECES = ["Word", "word", " ", "  ", "\n", ". ", "! ", "?", '" ', "” ", "» ",
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=60).map("".join))
 def test_sentence_cuts_equal_reference(body):
-    import junkfilter.segment as seg
+    import junkfilter.sentences as seg
 
     text = "Start " + body + " end"
     old = seg.LONG_PARAGRAPH, reference_segment.LONG_PARAGRAPH
