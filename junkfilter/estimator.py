@@ -15,15 +15,9 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from junkfilter.context import CONTEXT_VERSION, stage2_inputs, trailing_dense
 from junkfilter.decode import transition_counts
-from junkfilter.model import (
-    Stack,
-    _as_columns,
-    _softmax,
-    _trailing_dense,
-    dense_groups,
-    stage2_inputs,
-)
+from junkfilter.model import Stack, _as_columns, _softmax, dense_groups
 
 
 class StackedClassifier(ClassifierMixin, BaseEstimator):
@@ -192,7 +186,8 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
         # a linear stage 2 reads probabilities only: on a few thousand rows the 72 shape columns
         # let it overfit (trained on training_data/ alone it called plain news prose metadata)
         n_dense = min(self.n_dense, X.shape[1]) if network else 0
-        inputs = stage2_inputs(oof, groups, _trailing_dense(X, n_dense))
+        self.context_ = CONTEXT_VERSION
+        inputs = stage2_inputs(oof, groups, trailing_dense(X, n_dense), version=self.context_)
         sw2 = sw if stage2_weight is None else np.asarray(stage2_weight, dtype=np.float64)
         self.networks2_ = self._fit_stage2(inputs, y, sw2, n_dense, network)
         self.n_dense_ = n_dense
@@ -258,6 +253,7 @@ class StackedClassifier(ClassifierMixin, BaseEstimator):
             networks2=self.networks2_,
             stage1_weight=float(self.stage1_weight),
             n_dense=int(self.n_dense_),
+            context=int(getattr(self, "context_", 1)),  # 1: fitted before version 2 existed
             **self._decoding(),
         )
 

@@ -26,8 +26,10 @@ import numpy as np
 
 from junkfilter.model import Stack
 
-FORMAT = "junkfilter-stack/5"
-READABLE = ("junkfilter-stack/4", FORMAT)  # /4: the same arrays without HMM decoding
+FORMAT = "junkfilter-stack/6"
+READABLE = ("junkfilter-stack/4", "junkfilter-stack/5", FORMAT)
+"""/6 records the version of the stage-2 inputs (:mod:`junkfilter.context`); /5 and /4 images
+read as version 1, /4 has no HMM decoding."""
 ALLOWED_TYPES = ("junkfilter.estimator.StackedClassifier",)
 """Types a ``.skops`` model may contain besides numpy arrays and Python built-ins."""
 DEFAULT_NAME = "junkfilter.skops"
@@ -106,6 +108,7 @@ def save(estimator, path: str | Path, card: dict | None = None) -> dict:
             intercept1=stack.intercept1,
             stage1_weight=np.float64(stack.stage1_weight),
             n_dense=np.int64(stack.n_dense),
+            context=np.int64(stack.context),
             **_network_arrays(stack.networks2),
             **_decode_arrays(stack),
         )
@@ -191,6 +194,7 @@ def _stack_from(z, path: Path) -> Stack:
         classes=z["classes"], coef1=z["coef1"], intercept1=z["intercept1"],
         networks2=_networks_from(z), stage1_weight=float(z["stage1_weight"]),
         n_dense=int(z["n_dense"]), **decode,
+        context=int(z["context"]) if "context" in z.files else 1,
     )  # fmt: skip
     return check_stack(stack, path)
 

@@ -16,6 +16,7 @@ import pytest
 
 import junkfilter
 from junkfilter import persist
+from junkfilter.context import CONTEXT_VERSION
 from junkfilter.persist import ModelError, ModelVersionWarning, UnsafeModelError
 from tests import badinput
 
@@ -254,6 +255,27 @@ def test_network_stage2_round_trips(tmp_path):
     want = estimator.stack().predict_proba(rows, groups)
     assert np.allclose(image.predict_proba(rows, groups), want)
     assert np.allclose(via_skops.predict_proba(rows, groups), want)
+    assert image.context == via_skops.context == CONTEXT_VERSION  # the text-mass inputs
+
+
+def test_format_5_image_reads_as_context_version_1(small_model, tmp_path):
+    """An image without a ``context`` array (format /5, before the text-mass inputs) is read
+    with version 1 inputs: a /5 model scores as it did, and networks fitted on version 2 inputs
+    do not fit them -- a clear error, not wrong probabilities."""
+    image, _ = persist.companions(Path(small_model))
+    with np.load(image, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files if k != "context"}
+        assert int(z["context"]) == CONTEXT_VERSION == 2
+    header = json.loads(arrays["header"].tobytes().decode())
+    header["format"] = "junkfilter-stack/5"
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    old = tmp_path / "five.npz"
+    np.savez(old, **arrays)
+    with pytest.raises(ModelError, match="do not fit"):
+        persist._load_image(old)
+    arrays["context"] = np.int64(2)
+    np.savez(old, **arrays)
+    assert persist._load_image(old).context == 2
 
 
 def test_format_4_image_loads_without_decoding(small_model, tmp_path):
