@@ -27,7 +27,7 @@ from junkfilter.model import SURE_NEIGHBOURS, SURE_RADIUS, Stack
 from junkfilter.order import order_many
 from junkfilter.paragraph import Paragraph
 from junkfilter.segment import paragraphs_of, spans_many
-from junkfilter.verdicts import RESCUE_FLOOR, Verdicts, assemble_spans, decide
+from junkfilter.verdicts import RESCUE_FLOOR, Verdicts, assemble_spans, decide, headlines
 
 
 @dataclass(slots=True)
@@ -198,10 +198,13 @@ class JunkFilter:
         paragraphs = self.classify(text, keep=config.keep, threshold=config.threshold)
         kept = Counter(str(p.label) for p in paragraphs if p.keep)
         dropped = Counter(p.reason for p in paragraphs if not p.keep)
-        rescued = sum(
-            p.keep and sum(p.probabilities[k] for k in config.keep) < config.threshold
-            for p in paragraphs
-        )
+        below = [p.keep and sum(p.probabilities[k] for k in config.keep) < config.threshold
+                 for p in paragraphs]  # fmt: skip
+        headline = np.zeros(len(paragraphs), dtype=bool)
+        if Label.TITLE in config.keep and Label.TITLE in self._labels:
+            p_title = np.array([p.probabilities[Label.TITLE] for p in paragraphs])
+            headline = headlines(p_title, [len(paragraphs)], config.headline) & np.array(below)
+        rescued = sum(below) - int(headline.sum())
         steps = [
             f"segmented {len(text)} characters into {len(paragraphs)} paragraphs",
             f"scored them with model {self.card.get('name', 'custom')} "
@@ -217,6 +220,10 @@ class JunkFilter:
         tags = sum(inline_tags.count(p.text) for p in paragraphs if p.keep) if config.inline else 0
         if tags:
             steps.append(f"removed {tags} inline tags such as '(News - Alert)' from kept text")
+        if headline.any():
+            steps.append(f"kept the document's most likely headline (P(title) "
+                         f"{paragraphs[int(headline.argmax())].probabilities[Label.TITLE]:.2f} "
+                         f">= {config.headline}) below the threshold")
         if rescued:
             steps.append(f"no paragraph reached the threshold: rescued the {rescued} with P(kept "
                          f"labels) >= {config.rescue} x the best and >= {RESCUE_FLOOR}")

@@ -45,6 +45,21 @@ def rescue(p_keep: np.ndarray, keep: np.ndarray, sizes: Sequence[int], share: fl
     return keep | (p_keep >= np.repeat(floor, lengths))
 
 
+def headlines(p_title: np.ndarray, sizes: Sequence[int], level: float) -> np.ndarray:
+    """Rows that are their document's most likely headline (the first row with its document's
+    highest ``p_title``) with ``p_title >= level``; ``sizes`` are the documents' row counts."""
+    out = np.zeros(len(p_title), dtype=bool)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    if level >= 1.0 or not len(p_title):
+        return out
+    starts = np.r_[0, np.cumsum(sizes)[:-1]][sizes > 0]
+    top = np.repeat(np.maximum.reduceat(p_title, starts), sizes[sizes > 0])
+    rows = np.arange(len(p_title))
+    first = np.minimum.reduceat(np.where(p_title >= top, rows, len(p_title)), starts)
+    out[first] = p_title[first] >= level
+    return out
+
+
 def decide(proba: np.ndarray, labels: Sequence[Label], sizes: Sequence[int], config: Config):
     """``(best, keep, why)`` per row: the most likely label's column, the keep flag, and the
     column of the drop reason (the most likely label not kept; meaningless where kept)."""
@@ -52,6 +67,8 @@ def decide(proba: np.ndarray, labels: Sequence[Label], sizes: Sequence[int], con
     p_keep = proba[:, keep_cols] @ np.ones(int(keep_cols.sum()))
     best = proba.argmax(axis=1)
     keep = rescue(p_keep, p_keep >= config.threshold, sizes, config.rescue)
+    if Label.TITLE in config.keep and Label.TITLE in labels:
+        keep |= headlines(proba[:, list(labels).index(Label.TITLE)], sizes, config.headline)
     why = best if keep_cols.all() else np.where(keep_cols[None, :], -1.0, proba).argmax(axis=1)
     return best, keep, why
 

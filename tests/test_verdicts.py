@@ -83,3 +83,26 @@ def test_decide_rescues_empty_documents():
     assert keep.tolist() == [True, False, True]
     _, keep, _ = decide(proba, labels, [2, 1], Config(rescue=0))
     assert keep.tolist() == [False, False, True]
+
+
+def test_decide_keeps_each_documents_most_likely_headline():
+    from junkfilter.labels import Label
+
+    labels = [Label.BOILERPLATE, Label.CONTENT, Label.TITLE]
+    proba = np.array([
+        [0.70, 0.05, 0.25],  # doc 0: a related story's title
+        [0.62, 0.03, 0.35],  # doc 0: the headline, most likely, below the threshold
+        [0.05, 0.95, 0.00],  # doc 0: the article
+        [0.85, 0.00, 0.15],  # doc 1: its best title chance is below `headline`
+        [0.10, 0.90, 0.00],
+        [0.55, 0.10, 0.35],  # doc 2: a tie on P(title): the first row wins
+        [0.55, 0.10, 0.35],
+    ])  # fmt: skip
+    sizes = [3, 0, 2, 2]
+    _, keep, _ = decide(proba, labels, sizes, Config(rescue=0, headline=0.2))
+    assert keep.tolist() == [False, True, True, False, True, True, False]
+    _, off, _ = decide(proba, labels, sizes, Config(rescue=0, headline=1.0))
+    assert off.tolist() == [False, False, True, False, True, False, False]
+    # a headline is kept only while titles are: --keep content,comment drops it
+    _, no_title, _ = decide(proba, labels, sizes, Config(rescue=0, keep="content"))
+    assert no_title.tolist() == off.tolist()
