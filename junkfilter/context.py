@@ -5,11 +5,11 @@ log, the three rows before and after, window means of radius 3 and 8, running ma
 before and after, running means from the document's start and from its end (``14 k + 2``
 columns with the two "has a row before / after" flags).
 
-Version 2 adds the page's *text mass* (``21 k + 2`` columns): the same windows and running means
-weighted by each paragraph's characters (one 1,000-character paragraph outweighs seven menu
-lines of 15), and, per class, the document's best block -- the run of consecutive paragraphs
-with the largest sum of ``(p - 0.5) x characters``, a maximum subarray -- with whether a
-paragraph lies in it and how many rows before or after it it lies. An article is one such block
+Version 2 adds the page's *text mass* (``18 k + 2`` columns): the two windows weighted by each
+paragraph's characters (one 1,000-character paragraph outweighs seven menu lines of 15), and,
+per class, the document's best block -- the run of consecutive paragraphs with the largest sum
+of ``(p - 0.5) x characters``, a maximum subarray -- with whether a paragraph lies in it and how
+many rows away from it it lies. An article is one such block
 between menus; a comment section is one for ``comment``. The idea is that of Finn, Kushmerick and
 Smyth's Body Text Extraction (2001), which takes the page region that maximises text inside and
 markup outside, here over the model's own probabilities. Validation shingle F1 against the same
@@ -31,7 +31,7 @@ _EPS = 1e-3  # floor of the log-probability features: no extrapolation from tiny
 
 def n_context(k: int, version: int) -> int:
     """Columns of :func:`context_features` for ``k`` classes."""
-    return (14 if version == 1 else 21) * k + 2
+    return (14 if version == 1 else 18) * k + 2
 
 
 def _shift(a: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
@@ -154,7 +154,12 @@ def context_features(proba: np.ndarray, groups: np.ndarray, out=None, weights=No
 
 
 def _mass_features(proba, groups, weights, first, end, out: np.ndarray) -> None:
-    """Version 2's columns (character-weighted windows and running means, best blocks)."""
+    """Version 2's columns (character-weighted windows, best blocks).
+
+    Measured and left out: the rows before and after the block as two columns instead of one
+    distance, and character-weighted running means (validation F1 +0.0015 on inscriptis, but
+    comment F1 0.89 -> 0.77 on blocks: after the article block, the corpora that do not mark
+    comments call the thread boilerplate, and the model learnt "after the article" too well)."""
     n, k = proba.shape
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     ws = np.zeros(n + 1)
@@ -165,9 +170,7 @@ def _mass_features(proba, groups, weights, first, end, out: np.ndarray) -> None:
     out[:, k : 2 * k] = _window_mean(cs, ws, first, end, 8)
     inside, before, after = best_blocks(proba, w, groups)
     out[:, 2 * k : 3 * k] = inside
-    out[:, 3 * k : 4 * k] = np.log1p(before) / 3.0
-    out[:, 4 * k : 5 * k] = np.log1p(after) / 3.0
-    _running_means(cs, ws, first, end, out[:, 5 * k : 7 * k])
+    out[:, 3 * k : 4 * k] = np.log1p(before + after) / 3.0
 
 
 def stage2_inputs(proba: np.ndarray, groups: np.ndarray, dense: np.ndarray | None,
