@@ -203,12 +203,14 @@ class JunkFilter:
         headline = np.zeros(len(paragraphs), dtype=bool)
         if Label.TITLE in config.keep and Label.TITLE in self._labels:
             p_title = np.array([p.probabilities[Label.TITLE] for p in paragraphs])
-            headline = headlines(p_title, [len(paragraphs)], config.headline) & np.array(below)
+            headline = headlines(p_title, [len(paragraphs)], config.headline)
+            headline &= np.array(below, dtype=bool)
         rescued = sum(below) - int(headline.sum())
         steps = [
             f"segmented {len(text)} characters into {len(paragraphs)} paragraphs",
             f"scored them with model {self.card.get('name', 'custom')} "
-            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 scores and shape"
+            f"(stage 1: n-grams and shape; stage 2: neighbours' stage-1 scores"
+            + (", the page's text mass" if self.model.context > 1 else "") + " and shape"
             + ("; then smoothed along the document by HMM decoding)"
                if self.model.transitions is not None else ")"),
             *([f"skipped stage 2 for paragraphs stage 1 gave a label at >= {config.shortcut} "

@@ -81,6 +81,21 @@ def test_explain_steps(small_filter):
     assert "drop (" in str(exp)
 
 
+def test_explain_names_a_headline_kept_below_the_threshold(default_filter):
+    from junkfilter import Config
+    from junkfilter.clean import JunkFilter
+
+    text = ("Home | News\n\nBig storm hits the coast\n\nBy Jane Doe\n\nThe storm arrived on "
+            "Tuesday night, flooding streets across the region.\n")  # fmt: skip
+    strict = JunkFilter(default_filter.model, Config(threshold=0.999, headline=0.0, rescue=0))
+    exp = strict.explain(text)
+    kept = [p.text for p in exp.paragraphs if p.keep]
+    assert kept == ["Big storm hits the coast"], kept  # only the headline survives 0.999
+    assert any("most likely headline" in s for s in exp.steps), exp.steps
+    off = JunkFilter(default_filter.model, Config(threshold=0.999, headline=1.0, rescue=0))
+    assert not any(p.keep for p in off.classify(text))
+
+
 def test_pipe_is_lazy_and_ordered(small_filter):
     texts = [TEXT, "", "Just one line of text that says something.", TEXT]
     consumed = []
