@@ -164,8 +164,11 @@ class Stack:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
 
     def __setstate__(self, state: dict) -> None:
+        """Arrays pickled by an older junkfilter lack the newer fields: those take their
+        defaults (``context`` 1, the inputs such a model was fitted on)."""
         for f in fields(self):
-            object.__setattr__(self, f.name, state[f.name] if f.init else None)
+            value = state.get(f.name, f.default) if f.init else None
+            object.__setattr__(self, f.name, value)
 
     def fused(self) -> tuple:
         """The fused network arrays (:func:`_fuse`), built on first use."""

@@ -59,7 +59,6 @@ def sentence_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-
 def cut_long(texts, starts, ends, sizes, done) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rule 5 on the spans of :func:`junkfilter.segment.spans_many` (texts flagged in ``done``
     went through :func:`junkfilter.segment.span_iter`, which applied it)."""

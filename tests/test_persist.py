@@ -291,3 +291,15 @@ def test_format_4_image_loads_without_decoding(small_model, tmp_path):
     np.savez(old, **arrays)
     stack = persist._load_image(old)
     assert stack.transitions is None and stack.n_dense == arrays["n_dense"]
+
+
+def test_arrays_pickled_before_the_context_field_unpickle_as_version_1():
+    """A Stack pickled by an older junkfilter (no ``context`` in its state) takes version 1,
+    the inputs such a model was fitted on."""
+    stack = junkfilter.load().model
+    state = stack.__getstate__()
+    state.pop("context")
+    old = type(stack).__new__(type(stack))
+    old.__setstate__(state)
+    assert old.context == 1 and old.n_dense == stack.n_dense
+    assert pickle.loads(pickle.dumps(stack)).context == stack.context
