@@ -57,11 +57,17 @@ def _group_cummax(a: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(a + offset, axis=0) - offset
 
 
+def _groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First row and one-past-last row of each group (groups non-decreasing)."""
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    return starts, np.r_[starts[1:], len(groups)]
+
+
 def _group_bounds(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First row and one-past-last row of each row's group (groups non-decreasing)."""
-    n = len(groups)
-    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
-    ends = np.r_[starts[1:], n]
+    starts, ends = _groups(groups)
     sizes = ends - starts
     return np.repeat(starts, sizes), np.repeat(ends, sizes)
 
@@ -99,8 +105,7 @@ def best_blocks(proba: np.ndarray, weights: np.ndarray, groups: np.ndarray):
     before = np.zeros((n, k))
     after = np.zeros((n, k))
     score = (proba - 0.5) * weights[:, None]
-    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1] if n else np.zeros(0, np.int64)
-    for a, b in zip(starts.tolist(), np.r_[starts[1:], n].tolist()):
+    for a, b in zip(*(bound.tolist() for bound in _groups(groups))):
         c = np.zeros((b - a + 1, k))
         np.cumsum(score[a:b], axis=0, out=c[1:])
         last = (c[1:] - np.minimum.accumulate(c[:-1], axis=0)).argmax(axis=0)

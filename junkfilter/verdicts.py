@@ -24,6 +24,12 @@ RESCUE_FLOOR = 0.1
 empty (on the validation pages a floor of 0 to 0.1 changes shingle F1 by less than 0.001)."""
 
 
+def _doc_starts(sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First row of each non-empty document and the row counts of those documents."""
+    nonempty = sizes > 0
+    return np.r_[0, np.cumsum(sizes)[:-1]][nonempty], sizes[nonempty]
+
+
 def rescue(p_keep: np.ndarray, keep: np.ndarray, sizes: Sequence[int], share: float) -> np.ndarray:
     """Keep flags after rescuing the documents in which no paragraph was kept.
 
@@ -34,9 +40,7 @@ def rescue(p_keep: np.ndarray, keep: np.ndarray, sizes: Sequence[int], share: fl
     sizes = np.asarray(sizes, dtype=np.int64)
     if not share or not len(keep):
         return keep
-    nonempty = sizes > 0
-    starts = np.r_[0, np.cumsum(sizes)[:-1]][nonempty]
-    lengths = sizes[nonempty]
+    starts, lengths = _doc_starts(sizes)
     empty = ~np.logical_or.reduceat(keep, starts)
     if not empty.any():
         return keep
@@ -52,8 +56,8 @@ def headlines(p_title: np.ndarray, sizes: Sequence[int], level: float) -> np.nda
     sizes = np.asarray(sizes, dtype=np.int64)
     if level >= 1.0 or not len(p_title):
         return out
-    starts = np.r_[0, np.cumsum(sizes)[:-1]][sizes > 0]
-    top = np.repeat(np.maximum.reduceat(p_title, starts), sizes[sizes > 0])
+    starts, lengths = _doc_starts(sizes)
+    top = np.repeat(np.maximum.reduceat(p_title, starts), lengths)
     rows = np.arange(len(p_title))
     first = np.minimum.reduceat(np.where(p_title >= top, rows, len(p_title)), starts)
     out[first] = p_title[first] >= level
