@@ -94,6 +94,19 @@ def test_nested_html_documents_do_not_hide_the_rest():
         assert "Article text" in render(html, name)
 
 
+def test_unclosed_script_attribute_does_not_hide_the_page():
+    # A ``<script src="...`` whose quote closes only inside a later script: libxml2 then reads
+    # the rest of the page as script text, so inscriptis (parsed or repaired) rendered nothing.
+    prose = "The article paragraph that the reader came for, long enough to count. " * 8
+    html = (
+        '<html><head><script type="text/javascript" src="/te.x=\'y\';\n}\n</script>\n'
+        '<script>var tabs = ["tab1","tab2"];</script></head><body><table><tr><td>Menu</td></tr>'
+        f"<tr><td><p>{prose}</p></td></tr></table></body></html>"
+    )
+    for name in RENDERERS:
+        assert "the reader came for" in render(html, name), name
+
+
 def test_html2text_is_markdown_with_links():
     text = render(
         '<h2>Sub</h2><p>See <a href="http://x.org/">this</a></p><img src="a.png">', "html2text"

@@ -105,15 +105,27 @@ def _lost_text(text: str, html: str) -> bool:
     return len(text) < LOSS_RATIO * len(render_blocks(html))
 
 
+_SCRIPT_BLOCK = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+
+
+def _scriptless(html: str) -> str:
+    """``html`` with every ``<script>``/``<style>`` element cut out by a regex, before parsing."""
+    return _SCRIPT_BLOCK.sub(" ", html)
+
+
 def _with_repair(convert: Callable[[str], str], html: str) -> str:
-    """``convert`` the page; when it lost text, also convert lxml's repaired HTML and keep the
-    longer. Python's html.parser (html2text) stops at a ``document.write('<script ...')`` and
-    inscriptis at a nested ``<html><head>``; a scraper that pre-cleans HTML gets the page."""
+    """``convert`` the page; when it lost text, also convert lxml's repaired HTML, then the HTML
+    with its scripts cut out, and keep the longest. Python's html.parser (html2text) stops at a
+    ``document.write('<script ...')``, inscriptis at a nested ``<html><head>``, and both lose the
+    page when a ``<script src="...`` attribute is left unclosed (libxml2 then reads the rest of the
+    page as script); a scraper that pre-cleans HTML gets the page."""
     text = convert(_clean_input(html))
-    if _lost_text(text, html):
-        fixed = convert(_repaired(html))
+    for repair in (_repaired, _scriptless):
+        if not _lost_text(text, html):
+            break
+        fixed = convert(repair(html) if repair is _repaired else _clean_input(repair(html)))
         if len(fixed) > len(text):
-            return fixed
+            text = fixed
     return text
 
 
