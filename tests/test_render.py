@@ -107,6 +107,25 @@ def test_unclosed_script_attribute_does_not_hide_the_page():
         assert "the reader came for" in render(html, name), name
 
 
+def test_pages_are_parsed_as_browsers_parse_them():
+    # A table directly in another table's row (no cell): a browser closes the outer table
+    # first; libxml2 leaves it inside, and inscriptis then laid its text out before the row above.
+    prose = "The article paragraph that the reader came for, long enough to count. " * 3
+    html = (
+        "<html><body><table><tr><td>Story tools</td></tr><tr>"
+        f"<table><tr><td><p>{prose}</p></td></tr></table></tr></table></body></html>"
+    )
+    for name in RENDERERS:
+        text = render(html, name)
+        assert text.index("Story tools") < text.index("the reader came for"), name
+
+
+def test_comments_go_but_the_text_after_them_stays():
+    html = '<p>revenue, <!--link-->Sprint Nextel (<a href="/">News</a>)<?pi x?> today</p>'
+    for name in RENDERERS:
+        assert "revenue, Sprint Nextel (" in render(html, name), name
+
+
 def test_html2text_is_markdown_with_links():
     text = render(
         '<h2>Sub</h2><p>See <a href="http://x.org/">this</a></p><img src="a.png">', "html2text"

@@ -20,6 +20,9 @@ each page several ways:
     scraper run emits. Held out: no training data uses it; it measures generalisation to an
     unseen converter.
 
+Each renderer reads the page as a browser parses it (html5lib, the WHATWG algorithm: see
+:func:`_parse`); inscriptis and html2text get that tree serialised again.
+
 Every renderer accepts already-decoded HTML (``str``), never raises (parser errors fall back to a
 simpler rendering, ultimately a regex tag stripper) and returns text with ``"\\n"`` line ends.
 """
@@ -92,12 +95,20 @@ def _clean_input(html: str) -> str:
     return html
 
 
-def _repaired(html: str) -> str:
-    """The HTML as lxml repairs it (nested ``<html>``/``<head>`` etc. fixed), or ``""``."""
+def _serialised(root) -> str:
     import lxml.html
 
-    root = _parse(html)
     return "" if root is None else lxml.html.tostring(root, encoding="unicode")
+
+
+def _browser_html(html: str) -> str:
+    """The HTML as a browser parses it (:func:`_parse`), serialised again, or ``""``."""
+    return _serialised(_parse(html))
+
+
+def _repaired(html: str) -> str:
+    """The HTML as libxml2 repairs it (nested ``<html>``/``<head>`` etc. fixed), or ``""``."""
+    return _serialised(_parse_libxml2(_clean_input(html)))
 
 
 def _lost_text(text: str, html: str) -> bool:
@@ -110,20 +121,21 @@ _SCRIPT_BLOCK = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
 
 def _scriptless(html: str) -> str:
     """``html`` with every ``<script>``/``<style>`` element cut out by a regex, before parsing."""
-    return _SCRIPT_BLOCK.sub(" ", html)
+    return _clean_input(_SCRIPT_BLOCK.sub(" ", html))
 
 
 def _with_repair(convert: Callable[[str], str], html: str) -> str:
-    """``convert`` the page; when it lost text, also convert lxml's repaired HTML, then the HTML
-    with its scripts cut out, and keep the longest. Python's html.parser (html2text) stops at a
-    ``document.write('<script ...')``, inscriptis at a nested ``<html><head>``, and both lose the
-    page when a ``<script src="...`` attribute is left unclosed (libxml2 then reads the rest of the
-    page as script); a scraper that pre-cleans HTML gets the page."""
-    text = convert(_clean_input(html))
-    for repair in (_repaired, _scriptless):
+    """``convert`` the page as a browser parses it; when that lost text, also convert the page
+    itself (the library's own parser), libxml2's repaired HTML and the HTML with its scripts cut
+    out, and keep the longest. Python's html.parser (html2text) stops at a
+    ``document.write('<script ...')`` in serialised HTML, and a ``<script src="...`` attribute
+    left unclosed makes every parser read the rest of the page as script; a scraper that
+    pre-cleans HTML gets the page."""
+    text = convert(_browser_html(html))
+    for repair in (_clean_input, _repaired, _scriptless):
         if not _lost_text(text, html):
             break
-        fixed = convert(repair(html) if repair is _repaired else _clean_input(repair(html)))
+        fixed = convert(repair(html))
         if len(fixed) > len(text):
             text = fixed
     return text
@@ -134,13 +146,45 @@ def _normalise_newlines(text: str) -> str:
 
 
 def _parse(html: str):
-    """Parse decoded HTML with lxml into a document element (``None`` if nothing parses)."""
+    """Parse decoded HTML as a browser does into an lxml document element without comments
+    (``None`` if nothing parses).
+
+    html5lib implements the WHATWG parsing algorithm; libxml2 (lxml's parser, the fallback) does
+    not, and differs on broken pages: a table that sits directly in another table's row, not in a
+    cell, stays there under libxml2 (inscriptis then runs both tables' text into one line) where a
+    browser closes the outer table first. The gold texts were marked on pages as browsers show
+    them.
+    """
+    html = _clean_input(html)
+    if not html.strip():
+        return None
+    try:
+        return _parse_html5(html)
+    except Exception:  # noqa: BLE001 - html5lib missing, or failing on junk input
+        return _parse_libxml2(html)
+
+
+def _parse_html5(html: str):
+    import warnings
+
+    import html5lib
+    from lxml import etree
+
+    with warnings.catch_warnings():  # attribute names that are not XML names are coerced
+        warnings.simplefilter("ignore")
+        tree = html5lib.parse(html, treebuilder="lxml", namespaceHTMLElements=False)
+    root = tree.getroot()
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # keeps their tails
+    return root
+
+
+def _parse_libxml2(html: str):
     import lxml.html
 
     parser = lxml.html.HTMLParser(
         encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True
     )
-    data = _clean_input(html).encode("utf-8", "replace")
+    data = html.encode("utf-8", "replace")
     if not data.strip():
         return None
     try:
