@@ -96,6 +96,7 @@ def _clean_input(html: str) -> str:
 
 
 def _serialised(root) -> str:
+    """An lxml document element as HTML again (``""`` for ``None``)."""
     import lxml.html
 
     return "" if root is None else lxml.html.tostring(root, encoding="unicode")
@@ -109,11 +110,6 @@ def _browser_html(html: str) -> str:
 def _repaired(html: str) -> str:
     """The HTML as libxml2 repairs it (nested ``<html>``/``<head>`` etc. fixed), or ``""``."""
     return _serialised(_parse_libxml2(_clean_input(html)))
-
-
-def _lost_text(text: str, html: str) -> bool:
-    """Whether a library rendering lost much of the page (text-stripped script/ad soup)."""
-    return len(text) < LOSS_RATIO * len(render_blocks(html))
 
 
 _SCRIPT_BLOCK = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
@@ -132,8 +128,9 @@ def _with_repair(convert: Callable[[str], str], html: str) -> str:
     left unclosed makes every parser read the rest of the page as script; a scraper that
     pre-cleans HTML gets the page."""
     text = convert(_browser_html(html))
+    enough = LOSS_RATIO * len(render_blocks(html))  # shorter: the rendering lost part of the page
     for repair in (_clean_input, _repaired, _scriptless):
-        if not _lost_text(text, html):
+        if len(text) >= enough:
             break
         fixed = convert(repair(html))
         if len(fixed) > len(text):
