@@ -102,11 +102,6 @@ def _serialised(root) -> str:
     return "" if root is None else lxml.html.tostring(root, encoding="unicode")
 
 
-def _browser_html(html: str) -> str:
-    """The HTML as a browser parses it (:func:`_parse`), serialised again, or ``""``."""
-    return _serialised(_parse(html))
-
-
 def _repaired(html: str) -> str:
     """The HTML as libxml2 repairs it (nested ``<html>``/``<head>`` etc. fixed), or ``""``."""
     return _serialised(_parse_libxml2(_clean_input(html)))
@@ -127,8 +122,9 @@ def _with_repair(convert: Callable[[str], str], html: str) -> str:
     ``document.write('<script ...')`` in serialised HTML, and a ``<script src="...`` attribute
     left unclosed makes every parser read the rest of the page as script; a scraper that
     pre-cleans HTML gets the page."""
-    text = convert(_browser_html(html))
-    enough = LOSS_RATIO * len(render_blocks(html))  # shorter: the rendering lost part of the page
+    root = _parse(html)  # parsed once (html5lib is slow): serialised for the library, walked here
+    text = convert(_serialised(root))
+    enough = LOSS_RATIO * len(_blocks_of(root, html))  # shorter: the rendering lost text
     for repair in (_clean_input, _repaired, _scriptless):
         if len(text) >= enough:
             break
@@ -275,6 +271,14 @@ def render_blocks(html: str) -> str:
     """Our lxml block renderer (see the module docs)."""
     try:
         root = _parse(html)
+    except Exception:  # noqa: BLE001 - never raise on a page
+        return strip_tags(html)
+    return _blocks_of(root, html)
+
+
+def _blocks_of(root, html: str) -> str:
+    """:func:`render_blocks` of ``html`` from its parsed tree ``root``."""
+    try:
         text = "" if root is None else _walk_blocks(root)
     except Exception:  # noqa: BLE001 - never raise on a page
         return strip_tags(html)
